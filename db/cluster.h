@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Clusters and their nodes: allocation and release of addresses and MACs.
+ *
+ * A cluster is allocated in one BEGIN IMMEDIATE transaction: every node
+ * address, the VIPs (compact/mno) and the MACs, or nothing. Addresses come
+ * from db/pool.c (lowest never-used free address first, then the longest
+ * released ones). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netd/addr.h"
+#include "netd/validate.h"
+#include "store.h"
+
+enum topology { TOPOLOGY_SNO, TOPOLOGY_COMPACT, TOPOLOGY_MNO };
+
+struct node {
+        char name[NAME_MAX_LEN + 1];
+        char role[8]; /* "master" or "worker" */
+        mac_t mac;
+        struct addr ip;
+};
+
+struct cluster {
+        char name[NAME_MAX_LEN + 1];
+        char network[NAME_MAX_LEN + 1];
+        char domain[DOMAIN_MAX_LEN + 1];
+        enum topology topology;
+        unsigned masters, workers; /* as requested at allocation */
+        struct addr api_vip, ingress_vip;
+        struct node *nodes; /* masters first, then workers, by number */
+        size_t n_nodes;
+};
+
+struct node_mac {
+        const char *node; /* e.g. "master-0" */
+        const char *mac;
+};
+
+/* What `allocate cluster` asks for, as text from the request. */
+struct cluster_spec {
+        const char *name;
+        const char *network;  /* NULL: the only network */
+        const char *topology; /* NULL: sno */
+        int masters;          /* -1: from topology */
+        int workers;          /* -1: from topology */
+        const struct node_mac *macs;
+        size_t n_macs;
+};
+
+const char *topology_to_string(enum topology t);
+int topology_from_string(const char *s, enum topology *ret);
+
+/* Allocate a whole cluster. The same spec again returns the stored
+ * cluster with *ret_created = false; the same name with a different spec
+ * is NETD_ECONFLICT; a given MAC in use is NETD_ECONFLICT; a pool too small
+ * is NETD_EEXHAUSTED and nothing is held. */
+int cluster_allocate(struct store *s, const struct cluster_spec *spec, struct cluster **ret,
+                     bool *ret_created, struct netd_error *err);
+/* Day-2: add node NODE (role from its name: master-N is a master, anything
+ * else a worker). Same node with the same (or no) MAC again is idempotent. */
+int cluster_node_allocate(struct store *s, const char *cluster, const char *node, const char *mac,
+                          struct cluster **ret, bool *ret_created, struct netd_error *err);
+/* Release one node; *ret is the cluster as it was before (for the caller
+ * to withdraw the node's records). */
+int cluster_node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
+                         struct netd_error *err);
+/* Release a whole cluster; *ret is the cluster as it was. */
+int cluster_release(struct store *s, const char *name, struct cluster **ret, struct netd_error *err);
+
+int cluster_get(struct store *s, const char *name, struct cluster **ret, struct netd_error *err);
+/* All clusters ordered by name; `network` NULL for every network. */
+int cluster_list(struct store *s, const char *network, struct cluster ***ret, size_t *ret_n,
+                 struct netd_error *err);
+
+const struct node *cluster_find_node(const struct cluster *c, const char *name);
+void cluster_free(struct cluster *c);
+void cluster_list_free(struct cluster **l, size_t n);
+static inline void cluster_freep(struct cluster **c) {
+        cluster_free(*c);
+}
+#define _cleanup_cluster_ _cleanup_(cluster_freep)

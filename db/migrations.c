@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The schema, as numbered migrations. Migration N brings PRAGMA user_version
+ * from N-1 to N; a released migration is never edited, only followed by a
+ * new one.
+ *
+ * Addresses are 16-byte big-endian blobs, so blob order is numeric order
+ * and the (network_id, addr) indexes hand out addresses sorted. Every held
+ * address (node IPs and VIPs) lives in `addresses`, so one UNIQUE
+ * constraint guards them all. The triggers keep `released_addresses` (the
+ * reuse history) disjoint from `addresses` whatever deletes a row:
+ * releasing a node, or a cluster through the cascades. */
+#include "store-private.h"
+
+static const char *const migrations[] = {
+        /* 1: everything */
+        "CREATE TABLE networks ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE,"
+        "  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+        "  prefix BLOB NOT NULL CHECK (length(prefix) = 16),"
+        "  prefix_len INTEGER NOT NULL CHECK (prefix_len BETWEEN 0 AND 128),"
+        "  gateway BLOB CHECK (gateway IS NULL OR length(gateway) = 16),"
+        "  domain TEXT NOT NULL,"
+        "  interface TEXT,"
+        "  vni INTEGER CHECK (vni BETWEEN 1 AND 16777215),"
+        "  bridge TEXT,"
+        "  mtu INTEGER CHECK (mtu BETWEEN 68 AND 65535),"
+        "  dhcp_start BLOB CHECK (dhcp_start IS NULL OR length(dhcp_start) = 16),"
+        "  dhcp_end BLOB CHECK (dhcp_end IS NULL OR length(dhcp_end) = 16),"
+        "  CHECK ((dhcp_start IS NULL) = (dhcp_end IS NULL))"
+        ");"
+        "CREATE TABLE reserved_ranges ("
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+        "  seq INTEGER NOT NULL,"
+        "  start_addr BLOB NOT NULL CHECK (length(start_addr) = 16),"
+        "  end_addr BLOB NOT NULL CHECK (length(end_addr) = 16),"
+        "  PRIMARY KEY (network_id, seq),"
+        "  CHECK (start_addr <= end_addr)"
+        ");"
+        "CREATE TABLE clusters ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE,"
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE RESTRICT,"
+        "  domain TEXT NOT NULL,"
+        "  topology TEXT NOT NULL CHECK (topology IN ('sno', 'compact', 'mno')),"
+        "  masters INTEGER NOT NULL CHECK (masters >= 1),"
+        "  workers INTEGER NOT NULL CHECK (workers >= 0)"
+        ");"
+        "CREATE INDEX clusters_network ON clusters(network_id);"
+        "CREATE TABLE nodes ("
+        "  id INTEGER PRIMARY KEY,"
+        "  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+        "  name TEXT NOT NULL,"
+        "  role TEXT NOT NULL CHECK (role IN ('master', 'worker')),"
+        "  mac INTEGER NOT NULL UNIQUE CHECK (mac BETWEEN 1 AND 281474976710655),"
+        "  UNIQUE (cluster_id, name)"
+        ");"
+        "CREATE TABLE addresses ("
+        "  id INTEGER PRIMARY KEY,"
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE RESTRICT,"
+        "  addr BLOB NOT NULL CHECK (length(addr) = 16),"
+        "  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+        "  node_id INTEGER UNIQUE REFERENCES nodes(id) ON DELETE CASCADE,"
+        "  kind TEXT NOT NULL CHECK (kind IN ('node', 'api-vip', 'ingress-vip')),"
+        "  CHECK ((kind = 'node') = (node_id IS NOT NULL)),"
+        "  UNIQUE (network_id, addr)"
+        ");"
+        "CREATE INDEX addresses_cluster ON addresses(cluster_id);"
+        "CREATE UNIQUE INDEX addresses_vip ON addresses(cluster_id, kind) WHERE node_id IS NULL;"
+        "CREATE TABLE released_addresses ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+        "  addr BLOB NOT NULL CHECK (length(addr) = 16),"
+        "  released_at INTEGER NOT NULL,"
+        "  UNIQUE (network_id, addr)"
+        ");"
+        "CREATE TRIGGER addresses_release AFTER DELETE ON addresses BEGIN"
+        "  INSERT OR REPLACE INTO released_addresses (network_id, addr, released_at)"
+        "    VALUES (OLD.network_id, OLD.addr, CAST(strftime('%s', 'now') AS INTEGER));"
+        "END;"
+        "CREATE TRIGGER addresses_reuse AFTER INSERT ON addresses BEGIN"
+        "  DELETE FROM released_addresses WHERE network_id = NEW.network_id AND addr = NEW.addr;"
+        "END;",
+};
+
+int store_schema_version(void) {
+        return (int)ARRAY_SIZE(migrations);
+}
+
+static int user_version_get(struct store *s, int *ret, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
+
+        r = store_prepare(s, "PRAGMA user_version", &stmt, err);
+        if (r < 0)
+                return r;
+        r = store_step(s, stmt, err);
+        if (r < 0)
+                return r;
+        *ret = r > 0 ? sqlite3_column_int(stmt, 0) : 0;
+        return 0;
+}
+
+int migrations_apply(struct store *s, struct netd_error *err) {
+        int latest = store_schema_version();
+
+        for (;;) {
+                _cleanup_tx_ struct store_tx tx = {};
+                char set_version[64];
+                int version, r;
+
+                /* Read the version inside the write transaction, so that two
+                 * processes opening a new file cannot both migrate it. */
+                r = store_tx_begin(s, true, &tx, err);
+                if (r < 0)
+                        return r;
+                r = user_version_get(s, &version, err);
+                if (r < 0)
+                        return r;
+                if (version > latest)
+                        return error_set(err, NETD_EINTERNAL,
+                                         "database schema version %d is newer than this netd's (%d)", version,
+                                         latest);
+                if (version == latest)
+                        return store_tx_commit(&tx, err);
+
+                r = store_exec(s, migrations[version], err);
+                if (r < 0)
+                        return r;
+                /* PRAGMA takes no bound parameters; this is an integer of ours. */
+                snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", version + 1);
+                r = store_exec(s, set_version, err);
+                if (r < 0)
+                        return r;
+                r = store_tx_commit(&tx, err);
+                if (r < 0)
+                        return r;
+        }
+}

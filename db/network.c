@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <inttypes.h>
+#include <sys/socket.h>
+
+#include "store-private.h"
+
+#define VNI_MAX 16777215
+#define MTU_MIN 68
+#define MTU_MIN_IPV6 1280
+#define MTU_MAX 65535
+/* How many clusters a "network in use" message names. */
+#define USERS_LISTED 3
+
+void network_free(struct network *n) {
+        if (!n)
+                return;
+        free(n->reserved);
+        free(n);
+}
+
+void network_list_free(struct network **l, size_t n) {
+        if (!l)
+                return;
+        for (size_t i = 0; i < n; i++)
+                network_free(l[i]);
+        free(l);
+}
+
+static const char network_columns[] =
+        "SELECT id, name, family, prefix, prefix_len, gateway, domain, interface,"
+        " vni, bridge, mtu, dhcp_start, dhcp_end FROM networks";
+
+static void column_string(sqlite3_stmt *stmt, int col, char *buf, size_t size) {
+        const char *v = (const char *)sqlite3_column_text(stmt, col);
+
+        strscpy(buf, size, v ? v : "");
+}
+
+static int reserved_load(struct store *s, int64_t id, struct network *n, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int family = n->cidr.base.family;
+        size_t cap = 0;
+        int r;
+
+        r = store_prepare(
+                s, "SELECT start_addr, end_addr FROM reserved_ranges WHERE network_id = ? ORDER BY seq",
+                &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, id);
+        while ((r = store_step(s, stmt, err)) > 0) {
+                if (n->n_reserved == cap) {
+                        size_t ncap = cap ? cap * 2 : 4;
+                        struct range *v = reallocarray(n->reserved, ncap, sizeof(*v));
+                        if (!v)
+                                return error_set(err, NETD_EINTERNAL, "out of memory");
+                        n->reserved = v;
+                        cap = ncap;
+                }
+                store_column_addr(stmt, 0, family, &n->reserved[n->n_reserved].start);
+                store_column_addr(stmt, 1, family, &n->reserved[n->n_reserved].end);
+                n->n_reserved++;
+        }
+        return r;
+}
+
+/* One row of network_columns, with its reserve ranges. */
+static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network **ret, int64_t *ret_id,
+                            struct netd_error *err) {
+        _cleanup_network_ struct network *n = NULL;
+        int64_t id = sqlite3_column_int64(stmt, 0);
+        int family = store_family_from_db(sqlite3_column_int(stmt, 2));
+        int r;
+
+        n = calloc(1, sizeof(*n));
+        if (!n)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        column_string(stmt, 1, n->name, sizeof(n->name));
+        store_column_addr(stmt, 3, family, &n->cidr.base);
+        n->cidr.len = (unsigned)sqlite3_column_int(stmt, 4);
+        store_column_addr(stmt, 5, family, &n->gateway);
+        column_string(stmt, 6, n->domain, sizeof(n->domain));
+        column_string(stmt, 7, n->interface, sizeof(n->interface));
+        n->has_vni = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
+        n->vni = (uint32_t)sqlite3_column_int64(stmt, 8);
+        column_string(stmt, 9, n->bridge, sizeof(n->bridge));
+        n->mtu = (unsigned)sqlite3_column_int(stmt, 10);
+        n->has_dhcp_range = sqlite3_column_type(stmt, 11) != SQLITE_NULL;
+        if (n->has_dhcp_range) {
+                store_column_addr(stmt, 11, family, &n->dhcp_range.start);
+                store_column_addr(stmt, 12, family, &n->dhcp_range.end);
+        }
+        r = reserved_load(s, id, n, err);
+        if (r < 0)
+                return r;
+        if (ret_id)
+                *ret_id = id;
+        *ret = n;
+        n = NULL;
+        return 0;
+}
+
+int network_find(struct store *s, const char *name, struct network **ret, int64_t *ret_id,
+                 struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        char sql[sizeof(network_columns) + 32];
+        int r;
+
+        r = name_check("network name", name, err);
+        if (r < 0)
+                return r;
+        snprintf(sql, sizeof(sql), "%s WHERE name = ?", network_columns);
+        r = store_prepare(s, sql, &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+        r = store_step(s, stmt, err);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return error_set(err, NETD_ENOTFOUND, "network %s not found", name);
+        return network_from_row(s, stmt, ret, ret_id, err);
+}
+
+int network_find_all(struct store *s, struct network ***ret, int64_t **ret_ids, size_t *ret_n,
+                     struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        _cleanup_free_ int64_t *ids = NULL;
+        struct network **l = NULL;
+        char sql[sizeof(network_columns) + 32];
+        size_t n = 0, cap = 0;
+        int r;
+
+        snprintf(sql, sizeof(sql), "%s ORDER BY name", network_columns);
+        r = store_prepare(s, sql, &stmt, err);
+        if (r < 0)
+                return r;
+        while ((r = store_step(s, stmt, err)) > 0) {
+                if (n == cap) {
+                        size_t ncap = cap ? cap * 2 : 8;
+                        struct network **nl = reallocarray(l, ncap, sizeof(*nl));
+                        int64_t *nids = nl ? reallocarray(ids, ncap, sizeof(*nids)) : NULL;
+
+                        if (nl)
+                                l = nl;
+                        if (nids)
+                                ids = nids;
+                        if (!nl || !nids) {
+                                r = error_set(err, NETD_EINTERNAL, "out of memory");
+                                break;
+                        }
+                        cap = ncap;
+                }
+                r = network_from_row(s, stmt, &l[n], &ids[n], err);
+                if (r < 0)
+                        break;
+                n++;
+        }
+        if (r < 0) {
+                network_list_free(l, n);
+                return r;
+        }
+        *ret = l;
+        *ret_n = n;
+        if (ret_ids) {
+                *ret_ids = ids;
+                ids = NULL;
+        }
+        return 0;
+}
+
+int network_get(struct store *s, const char *name, struct network **ret, struct netd_error *err) {
+        _cleanup_tx_ struct store_tx tx = {};
+        _cleanup_network_ struct network *n = NULL;
+        int r;
+
+        r = store_tx_begin(s, false, &tx, err);
+        if (r < 0)
+                return r;
+        r = network_find(s, name, &n, NULL, err);
+        if (r < 0)
+                return r;
+        r = store_tx_commit(&tx, err);
+        if (r < 0)
+                return r;
+        *ret = n;
+        n = NULL;
+        return 0;
+}
+
+int network_list(struct store *s, struct network ***ret, size_t *ret_n, struct netd_error *err) {
+        _cleanup_tx_ struct store_tx tx = {};
+        struct network **l;
+        size_t n;
+        int r;
+
+        r = store_tx_begin(s, false, &tx, err);
+        if (r < 0)
+                return r;
+        r = network_find_all(s, &l, NULL, &n, err);
+        if (r < 0)
+                return r;
+        r = store_tx_commit(&tx, err);
+        if (r < 0) {
+                network_list_free(l, n);
+                return r;
+        }
+        *ret = l;
+        *ret_n = n;
+        return 0;
+}
+
+/* A network_spec parsed and validated; the text fields point into the spec. */
+struct network_input {
+        struct prefix cidr;
+        struct addr gateway; /* family 0: the prefix has no usable address */
+        const char *domain;
+        struct range *reserved;
+        size_t n_reserved;
+        bool has_dhcp_range;
+        struct range dhcp_range;
+};
+
+static int network_input_parse(const struct network_spec *spec, struct network_input *in,
+                               struct netd_error *err) {
+        char what[NAME_MAX_LEN + 64], p[PREFIX_STRLEN], a[ADDR_STRLEN];
+        const char *name = spec->name;
+        struct netd_error inner = {};
+        u128 lo, hi;
+        int r;
+
+        r = name_check("network name", name, err);
+        if (r < 0)
+                return r;
+        if (!spec->cidr)
+                return error_set(err, NETD_EINVALID, "network %s: a CIDR is required", name);
+        snprintf(what, sizeof(what), "network %s", name);
+        if (prefix_parse(spec->cidr, &in->cidr, &inner) < 0)
+                return store_error_wrap(err, &inner, what);
+        prefix_format(&in->cidr, p, sizeof(p));
+
+        if (spec->gateway) {
+                if (addr_parse(spec->gateway, &in->gateway, &inner) < 0) {
+                        snprintf(what, sizeof(what), "network %s: gateway", name);
+                        return store_error_wrap(err, &inner, what);
+                }
+                if (!prefix_host_range(&in->cidr, &lo, &hi) || in->gateway.family != in->cidr.base.family ||
+                    in->gateway.value < lo || in->gateway.value > hi)
+                        return error_set(err, NETD_EINVALID,
+                                         "network %s: gateway %s is not a usable host address of %s", name,
+                                         addr_format(&in->gateway, a, sizeof(a)), p);
+        } else if (prefix_host_range(&in->cidr, &lo, &hi))
+                in->gateway = (struct addr){.family = in->cidr.base.family, .value = lo};
+
+        in->domain = spec->domain ? spec->domain : DEFAULT_DOMAIN;
+        snprintf(what, sizeof(what), "network %s: domain", name);
+        r = domain_check(what, in->domain, err);
+        if (r < 0)
+                return r;
+        if (spec->interface) {
+                snprintf(what, sizeof(what), "network %s: interface", name);
+                r = ifname_check(what, spec->interface, err);
+                if (r < 0)
+                        return r;
+        }
+        if (spec->bridge) {
+                snprintf(what, sizeof(what), "network %s: bridge", name);
+                r = ifname_check(what, spec->bridge, err);
+                if (r < 0)
+                        return r;
+        }
+
+        if (spec->n_reserve > 0) {
+                in->reserved = calloc(spec->n_reserve, sizeof(*in->reserved));
+                if (!in->reserved)
+                        return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        snprintf(what, sizeof(what), "network %s: reserve range", name);
+        for (size_t i = 0; i < spec->n_reserve; i++) {
+                r = range_parse(spec->reserve[i], &in->cidr, what, &in->reserved[i], err);
+                if (r < 0)
+                        return r;
+                in->n_reserved++;
+        }
+        if (spec->dhcp_range) {
+                snprintf(what, sizeof(what), "network %s: DHCP range", name);
+                r = range_parse(spec->dhcp_range, &in->cidr, what, &in->dhcp_range, err);
+                if (r < 0)
+                        return r;
+                in->has_dhcp_range = true;
+        }
+
+        if (spec->has_vni && (spec->vni < 1 || spec->vni > VNI_MAX))
+                return error_set(err, NETD_EINVALID, "network %s: VNI %" PRId64 " is not in 1-%d", name,
+                                 spec->vni, VNI_MAX);
+        if (spec->has_mtu) {
+                int64_t min = in->cidr.base.family == AF_INET6 ? MTU_MIN_IPV6 : MTU_MIN;
+
+                if (spec->mtu < min || spec->mtu > MTU_MAX)
+                        return error_set(err, NETD_EINVALID,
+                                         "network %s: MTU %" PRId64 " is not in %" PRId64 "-%d", name,
+                                         spec->mtu, min, MTU_MAX);
+        }
+        return 0;
+}
+
+/* NETD_EEXISTS for a taken name, NETD_ECONFLICT for an overlapping CIDR. */
+static int network_check_unique(struct store *s, const char *name, const struct prefix *cidr,
+                                struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        char p[PREFIX_STRLEN], q[PREFIX_STRLEN];
+        int r;
+
+        r = store_prepare(s, "SELECT name, family, prefix, prefix_len FROM networks", &stmt, err);
+        if (r < 0)
+                return r;
+        while ((r = store_step(s, stmt, err)) > 0) {
+                const char *other = (const char *)sqlite3_column_text(stmt, 0);
+                struct prefix o;
+
+                if (streq(other, name))
+                        return error_set(err, NETD_EEXISTS, "network %s already exists", name);
+                store_column_addr(stmt, 2, store_family_from_db(sqlite3_column_int(stmt, 1)), &o.base);
+                o.len = (unsigned)sqlite3_column_int(stmt, 3);
+                if (prefix_overlaps(cidr, &o))
+                        return error_set(err, NETD_ECONFLICT, "network %s: %s overlaps network %s (%s)", name,
+                                         prefix_format(cidr, p, sizeof(p)), other,
+                                         prefix_format(&o, q, sizeof(q)));
+        }
+        return r;
+}
+
+static void bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *v) {
+        if (v)
+                sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT);
+        else
+                sqlite3_bind_null(stmt, idx);
+}
+
+static int network_insert(struct store *s, const struct network_spec *spec, const struct network_input *in,
+                          struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL, *range = NULL;
+        int64_t id;
+        int r;
+
+        r = store_prepare(
+                s,
+                "INSERT INTO networks (name, family, prefix, prefix_len, gateway, domain, interface,"
+                " vni, bridge, mtu, dhcp_start, dhcp_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(stmt, 1, spec->name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(stmt, 2, store_family_to_db(in->cidr.base.family));
+        store_bind_addr(stmt, 3, &in->cidr.base);
+        sqlite3_bind_int(stmt, 4, (int)in->cidr.len);
+        if (in->gateway.family)
+                store_bind_addr(stmt, 5, &in->gateway);
+        sqlite3_bind_text(stmt, 6, in->domain, -1, SQLITE_TRANSIENT);
+        bind_text_or_null(stmt, 7, spec->interface);
+        if (spec->has_vni)
+                sqlite3_bind_int64(stmt, 8, spec->vni);
+        bind_text_or_null(stmt, 9, spec->bridge);
+        if (spec->has_mtu)
+                sqlite3_bind_int64(stmt, 10, spec->mtu);
+        if (in->has_dhcp_range) {
+                store_bind_addr(stmt, 11, &in->dhcp_range.start);
+                store_bind_addr(stmt, 12, &in->dhcp_range.end);
+        }
+        r = store_step(s, stmt, err);
+        if (r < 0)
+                return r;
+        id = sqlite3_last_insert_rowid(s->db);
+
+        r = store_prepare(
+                s, "INSERT INTO reserved_ranges (network_id, seq, start_addr, end_addr) VALUES (?, ?, ?, ?)",
+                &range, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < in->n_reserved; i++) {
+                sqlite3_reset(range);
+                sqlite3_bind_int64(range, 1, id);
+                sqlite3_bind_int64(range, 2, (int64_t)i);
+                store_bind_addr(range, 3, &in->reserved[i].start);
+                store_bind_addr(range, 4, &in->reserved[i].end);
+                r = store_step(s, range, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int network_add(struct store *s, const struct network_spec *spec, struct network **ret,
+                struct netd_error *err) {
+        _cleanup_tx_ struct store_tx tx = {};
+        _cleanup_network_ struct network *n = NULL;
+        struct network_input in = {};
+        int r;
+
+        r = network_input_parse(spec, &in, err);
+        if (r < 0)
+                goto out;
+        r = store_tx_begin(s, true, &tx, err);
+        if (r < 0)
+                goto out;
+        r = network_check_unique(s, spec->name, &in.cidr, err);
+        if (r < 0)
+                goto out;
+        r = network_insert(s, spec, &in, err);
+        if (r < 0)
+                goto out;
+        if (ret) {
+                r = network_find(s, spec->name, &n, NULL, err);
+                if (r < 0)
+                        goto out;
+        }
+        r = store_tx_commit(&tx, err);
+        if (r < 0)
+                goto out;
+        if (ret) {
+                *ret = n;
+                n = NULL;
+        }
+out:
+        free(in.reserved);
+        return r;
+}
+
+int network_remove(struct store *s, const char *name, struct netd_error *err) {
+        _cleanup_tx_ struct store_tx tx = {};
+        _cleanup_stmt_ sqlite3_stmt *users = NULL, *del = NULL;
+        _cleanup_network_ struct network *n = NULL;
+        char listed[USERS_LISTED * (NAME_MAX_LEN + 2) + 8] = "";
+        int64_t id, n_users = 0;
+        int r;
+
+        r = store_tx_begin(s, true, &tx, err);
+        if (r < 0)
+                return r;
+        r = network_find(s, name, &n, &id, err);
+        if (r < 0)
+                return r;
+
+        r = store_prepare(
+                s, "SELECT name, count(*) OVER () FROM clusters WHERE network_id = ? ORDER BY name LIMIT ?",
+                &users, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(users, 1, id);
+        sqlite3_bind_int(users, 2, USERS_LISTED);
+        for (int i = 0; (r = store_step(s, users, err)) > 0; i++) {
+                size_t len = strlen(listed);
+
+                n_users = sqlite3_column_int64(users, 1);
+                snprintf(listed + len, sizeof(listed) - len, "%s%s", i ? ", " : "",
+                         sqlite3_column_text(users, 0));
+        }
+        if (r < 0)
+                return r;
+        if (n_users > 0)
+                return error_set(err, NETD_ECONFLICT,
+                                 "network %s is used by %" PRId64 " cluster%s (%s%s); release %s first", name,
+                                 n_users, n_users == 1 ? "" : "s", listed,
+                                 n_users > USERS_LISTED ? ", ..." : "", n_users == 1 ? "it" : "them");
+
+        r = store_prepare(s, "DELETE FROM networks WHERE id = ?", &del, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(del, 1, id);
+        r = store_step(s, del, err);
+        if (r < 0)
+                return r;
+        return store_tx_commit(&tx, err);
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "store-private.h"
+
+/* How long a writer waits for another connection's write transaction. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+int store_error(struct store *s, int rc, struct netd_error *err) {
+        const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+        switch (rc & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+                return error_set(err, NETD_EUNAVAILABLE, "database is busy: %s", msg);
+        case SQLITE_CONSTRAINT:
+                return error_set(err, NETD_ECONFLICT, "database constraint: %s", msg);
+        default:
+                return error_set(err, NETD_EINTERNAL, "database: %s", msg);
+        }
+}
+
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret, struct netd_error *err) {
+        int rc = sqlite3_prepare_v2(s->db, sql, -1, ret, NULL);
+
+        if (rc != SQLITE_OK)
+                return store_error(s, rc, err);
+        return 0;
+}
+
+int store_step(struct store *s, sqlite3_stmt *stmt, struct netd_error *err) {
+        int rc = sqlite3_step(stmt);
+
+        if (rc == SQLITE_ROW)
+                return 1;
+        if (rc == SQLITE_DONE)
+                return 0;
+        return store_error(s, rc, err);
+}
+
+int store_exec(struct store *s, const char *sql, struct netd_error *err) {
+        int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+        if (rc != SQLITE_OK)
+                return store_error(s, rc, err);
+        return 0;
+}
+
+int store_tx_begin(struct store *s, bool write, struct store_tx *ret, struct netd_error *err) {
+        /* In a batch, each change is a savepoint: still all or nothing on its
+         * own, made durable by the batch's single COMMIT. */
+        int r = store_exec(s, s->batch ? "SAVEPOINT tx" : write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+
+        if (r < 0)
+                return r;
+        ret->store = s;
+        ret->savepoint = s->batch;
+        return 0;
+}
+
+int store_tx_commit(struct store_tx *tx, struct netd_error *err) {
+        int r = store_exec(tx->store, tx->savepoint ? "RELEASE tx" : "COMMIT", err);
+
+        /* A failed COMMIT leaves the transaction open; the cleanup rolls it back. */
+        if (r == 0)
+                tx->store = NULL;
+        return r;
+}
+
+void store_tx_rollbackp(struct store_tx *tx) {
+        /* SQLite may already have rolled back by itself (e.g. on SQLITE_FULL). */
+        if (tx->store && !sqlite3_get_autocommit(tx->store->db))
+                sqlite3_exec(tx->store->db, tx->savepoint ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", NULL,
+                             NULL, NULL);
+        tx->store = NULL;
+}
+
+int store_batch_begin(struct store *s, struct netd_error *err) {
+        int r = store_exec(s, "BEGIN IMMEDIATE", err);
+
+        if (r == 0)
+                s->batch = true;
+        return r;
+}
+
+int store_batch_commit(struct store *s, struct netd_error *err) {
+        int r;
+
+        s->batch = false;
+        if (sqlite3_get_autocommit(s->db))
+                return error_set(err, NETD_EINTERNAL,
+                                 "database: the batch transaction was rolled back by SQLite");
+        r = store_exec(s, "COMMIT", err);
+        if (r < 0)
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return r;
+}
+
+int store_bind_addr(sqlite3_stmt *stmt, int idx, const struct addr *a) {
+        uint8_t blob[16];
+
+        addr_to_blob(a, blob);
+        return sqlite3_bind_blob(stmt, idx, blob, sizeof(blob), SQLITE_TRANSIENT);
+}
+
+void store_column_addr(sqlite3_stmt *stmt, int col, int family, struct addr *ret) {
+        const void *blob = sqlite3_column_blob(stmt, col);
+
+        if (!blob || sqlite3_column_bytes(stmt, col) != 16) {
+                *ret = (struct addr){};
+                return;
+        }
+        addr_from_blob(family, blob, ret);
+}
+
+int store_family_to_db(int family) {
+        return family == AF_INET6 ? 6 : 4;
+}
+
+int store_family_from_db(int v) {
+        return v == 6 ? AF_INET6 : AF_INET;
+}
+
+int store_error_wrap(struct netd_error *err, const struct netd_error *inner, const char *prefix) {
+        return error_set(err, inner->code, "%s: %s", prefix, inner->message);
+}
+
+/* WAL lets readers proceed beside the writer; the pragma reports the mode
+ * it ended up in rather than failing, so check it. */
+static int store_enable_wal(struct store *s, const char *path, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        const char *mode;
+        int r;
+
+        r = store_prepare(s, "PRAGMA journal_mode = WAL", &stmt, err);
+        if (r < 0)
+                return r;
+        r = store_step(s, stmt, err);
+        if (r < 0)
+                return r;
+        mode = r > 0 ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+        if (!mode || strcasecmp(mode, "wal") != 0)
+                return error_set(err, NETD_EINTERNAL, "database %s: cannot enable WAL (journal mode is %s)",
+                                 path, mode ? mode : "unknown");
+        return 0;
+}
+
+int store_open(const char *path, struct store **ret, struct netd_error *err) {
+        _cleanup_free_ struct store *s = NULL;
+        int rc, r;
+
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+        if (rc != SQLITE_OK) {
+                r = error_set(err, NETD_EINTERNAL, "database %s: %s", path,
+                              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+                sqlite3_close(s->db);
+                return r;
+        }
+        sqlite3_extended_result_codes(s->db, 1);
+        sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+
+        /* journal_mode cannot change inside a transaction, so the pragmas come
+         * before the migrations. */
+        r = store_enable_wal(s, path, err);
+        if (r >= 0)
+                r = store_exec(s, "PRAGMA foreign_keys = ON", err);
+        if (r >= 0)
+                r = store_exec(s, "PRAGMA synchronous = FULL", err);
+        if (r >= 0)
+                r = migrations_apply(s, err);
+        if (r < 0) {
+                sqlite3_close(s->db);
+                return r;
+        }
+        *ret = s;
+        s = NULL;
+        return 0;
+}
+
+void store_close(struct store *s) {
+        if (!s)
+                return;
+        sqlite3_close(s->db);
+        free(s);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "client.h"
+#include "netd/proto.h"
+
+/* A reply holds every cluster of the lab for `cluster list`; a thousand
+ * clusters of many nodes fit easily, a runaway peer does not. */
+#define CLIENT_MAX_REPLY (64 * 1024 * 1024)
+#define CLIENT_BUFFER_START (64 * 1024)
+
+/* A connect() interrupted by a signal goes on in the background: wait for
+ * its outcome instead of starting another. */
+static int connect_finish(int fd) {
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        socklen_t len = sizeof(int);
+        int e = 0;
+
+        while (poll(&p, 1, -1) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+                return -errno;
+        return -e;
+}
+
+static int client_connect(const char *path, int *ret_fd, struct netd_error *err) {
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        _cleanup_close_ int fd = -1;
+        int r = 0;
+
+        if (!strscpy(sa.sun_path, sizeof(sa.sun_path), path))
+                return error_set(err, NETD_EINVALID, "socket path %s: longer than %zu bytes", path,
+                                 sizeof(sa.sun_path) - 1);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return error_set(err, NETD_EINTERNAL, "socket: %s", strerror(errno));
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                r = errno == EINTR ? connect_finish(fd) : -errno;
+        switch (r) {
+        case 0:
+                break;
+        case -EACCES:
+        case -EPERM:
+                return error_set(err, NETD_EDENIED,
+                                 "cannot connect to netd at %s: %s (root or group netd needed)", path,
+                                 strerror(-r));
+        case -ENOENT:
+        case -ECONNREFUSED:
+                return error_set(err, NETD_EUNAVAILABLE,
+                                 "cannot connect to netd at %s: %s (is netd running?)", path, strerror(-r));
+        default:
+                return error_set(err, NETD_EUNAVAILABLE, "cannot connect to netd at %s: %s", path,
+                                 strerror(-r));
+        }
+        *ret_fd = fd;
+        fd = -1;
+        return 0;
+}
+
+static int send_all(int fd, const char *buf, size_t len, const char *path, struct netd_error *err) {
+        while (len > 0) {
+                /* MSG_NOSIGNAL: a daemon gone away is an error to report, not SIGPIPE. */
+                ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, NETD_EUNAVAILABLE, "sending to netd at %s: %s", path,
+                                         strerror(errno));
+                }
+                buf += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+/* Read up to the first newline; *ret_len excludes it. */
+static int receive_line(int fd, char **ret, size_t *ret_len, const char *path, struct netd_error *err) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, len = 0;
+        char *nl = NULL;
+
+        while (!nl) {
+                ssize_t n;
+
+                if (len == size) {
+                        size_t want = size ? size * 2 : CLIENT_BUFFER_START;
+                        char *b;
+
+                        if (size == CLIENT_MAX_REPLY)
+                                return error_set(err, NETD_EINTERNAL, "reply from netd exceeds %d MiB",
+                                                 CLIENT_MAX_REPLY / (1024 * 1024));
+                        if (want > CLIENT_MAX_REPLY)
+                                want = CLIENT_MAX_REPLY;
+                        b = realloc(buf, want);
+                        if (!b)
+                                return error_set(err, NETD_EINTERNAL, "out of memory");
+                        buf = b;
+                        size = want;
+                }
+                n = recv(fd, buf + len, size - len, 0);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, NETD_EUNAVAILABLE, "reading from netd at %s: %s", path,
+                                         strerror(errno));
+                }
+                if (n == 0)
+                        return error_set(err, NETD_EUNAVAILABLE,
+                                         len ? "netd at %s closed the connection in the middle of its reply"
+                                             : "netd at %s closed the connection without replying",
+                                         path);
+                nl = memchr(buf + len, '\n', (size_t)n);
+                len += (size_t)n;
+        }
+        *ret_len = (size_t)(nl - buf);
+        *ret = buf;
+        buf = NULL;
+        return 0;
+}
+
+int client_call(const char *socket_path, const char *command, struct json_object *args,
+                struct json_object **ret_data, struct netd_error *err) {
+        _cleanup_free_ char *request = proto_request_format(command, args);
+        _cleanup_free_ char *reply = NULL;
+        _cleanup_close_ int fd = -1;
+        size_t len = 0;
+        int r;
+
+        *ret_data = NULL;
+        if (!request)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        r = client_connect(socket_path, &fd, err);
+        if (r < 0)
+                return r;
+        r = send_all(fd, request, strlen(request), socket_path, err);
+        if (r < 0)
+                return r;
+        r = receive_line(fd, &reply, &len, socket_path, err);
+        if (r < 0)
+                return r;
+        return proto_reply_parse(reply, len, ret_data, err);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The jumphost daemon: one libevent loop owning the store, the dnsmasq
+ * side and the control socket. */
+#pragma once
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "db/store.h"
+#include "dnsmasq.h"
+
+struct control;
+struct fabric;
+
+/* Event priorities: requests are read first, then the batch is committed,
+ * then dnsmasq is told; all within one loop iteration. */
+enum { PRIO_IO = 0, PRIO_COMMIT = 1, PRIO_FLUSH = 2, PRIO_COUNT };
+
+struct daemon {
+        struct event_base *base;
+        const struct config *cfg;
+        struct store *store;
+        struct dnsmasq *dnsmasq;
+        struct control *control;
+        struct fabric *fabric; /* hosts, their agents and the reconciler */
+        bool batch_open;
+        struct event *commit_ev;
+};
+
+/* Join (or open) the write batch of this loop iteration: every change made
+ * until the batch commits shares its one durable COMMIT, and replies are
+ * held until then (control.c). */
+int daemon_batch_join(struct daemon *d, struct netd_error *err);
+
+/* Run until SIGTERM/SIGINT. Returns 0 after a clean stop, or a NETD_E*
+ * code with err filled when netd could not start. */
+int daemon_run(const struct config *cfg, struct netd_error *err);

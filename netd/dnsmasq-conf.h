@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The text netd gives dnsmasq, generated from store objects by pure
+ * functions (data in, text out) so it can be golden-tested.
+ *
+ * Managed mode (netd's own dnsmasq child):
+ *   dnsmasq.conf   network-level settings; a change means a restart
+ *   hosts.d/C      hostsdir lines of cluster C (A/AAAA/PTR)   } inotify: read
+ *   dhcp-hosts.d/C dhcp-hostsdir lines (MAC,IP,FQDN)          } as written
+ * dnsmasq picks up new and changed files by inotify, without a signal;
+ * removed DHCP entries need a SIGHUP. Every network domain is routed with
+ * server=/DOMAIN/127.0.0.1#PORT to netd's own responder, which answers what
+ * the hosts files cannot: `*.apps.C.D` (dnsmasq cannot reload address=
+ * lines without a restart) and NODATA/NXDOMAIN for the rest of the domain.
+ * DHCP clients get host name NODE (dnsmasq sends the short name) and the
+ * network's domain. A per-cluster domain option (dhcp-optsdir) would give
+ * them C.D, but dnsmasq 2.90 crashes on the SIGHUP that follows once a
+ * client holds a lease of a tagged host, so netd does not use it.
+ *
+ * External mode: one conf-dir snippet per cluster (C.conf) with
+ * dhcp-host=, host-record= and address= lines, plus `_netd-networks.conf`
+ * for per-network lines (names starting with '_' never collide with a
+ * cluster's).
+ *
+ * Every value that reaches this text was validated on its way into the
+ * store; the generators still refuse (return NULL, errno=EINVAL) any field
+ * holding a byte outside the expected alphabet, as a last line of defence
+ * against line injection. All functions return malloc'ed text or NULL. */
+#pragma once
+
+#include <stddef.h>
+
+#include "db/cluster.h"
+#include "db/network.h"
+
+#define DNSMASQ_NETWORKS_CONF "_netd-networks.conf"
+
+struct dnsmasq_main_params {
+        const char *hosts_dir;      /* hostsdir */
+        const char *dhcp_hosts_dir; /* dhcp-hostsdir */
+        const char *lease_file;     /* dhcp-leasefile */
+        unsigned dns_port;          /* port= (53 normally) */
+        unsigned responder_port;    /* netd's responder on 127.0.0.1 */
+};
+
+/* Managed: the main configuration for all networks. */
+char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *const *nets, size_t n);
+/* Managed: addn-hosts lines of one cluster. Node lines first, FQDN first on
+ * each line so PTR answers the node name; api/api-int share the node's
+ * line when the VIP is the node's address (SNO), else get their own. */
+char *dnsmasq_conf_hosts(const struct cluster *c);
+/* Managed: dhcp-hostsdir lines of one cluster ("MAC,IP,FQDN"), IPv4 only
+ * (an IPv6 cluster gives an empty text). */
+char *dnsmasq_conf_dhcp_hosts(const struct cluster *c);
+
+/* External: the conf-dir snippet CLUSTER.conf. */
+char *dnsmasq_conf_cluster(const struct cluster *c);
+/* External: the per-network lines (_netd-networks.conf). */
+char *dnsmasq_conf_networks(struct network *const *nets, size_t n);

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* netd: the jumphost daemon. Only flag parsing lives here. */
+#include <getopt.h>
+
+#include "agent.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+
+static void usage(FILE *f) {
+        fprintf(f,
+                "Usage: netd [--config FILE] [--state-dir DIR] [--socket PATH]\n"
+                "            [--dnsmasq managed|external|off] [--dnsmasq-dir DIR] [--dnsmasq-reload CMD]\n"
+                "            [--dns-port N] [--log-level error|warn|info|debug]\n"
+                "       netd agent --stdio    (the hypervisor-side agent)\n"
+                "       netd --version | --help\n"
+                "\n"
+                "The netd jumphost daemon: owns the lab's IP/MAC allocation database and\n"
+                "serves DHCP and DNS for every allocation through dnsmasq.\n"
+                "\n"
+                "  --config FILE          settings file (default " NETD_DEFAULT_CONFIG ", optional)\n"
+                "  --state-dir DIR        database and generated files (default " NETD_DEFAULT_STATE_DIR ")\n"
+                "  --socket PATH          control socket (default " NETD_DEFAULT_SOCKET ")\n"
+                "  --dnsmasq MODE         managed: run our own dnsmasq (default); external: write\n"
+                "                         conf-dir snippets and run --dnsmasq-reload; off: IPAM only\n"
+                "  --dnsmasq-dir DIR      external mode: where snippets go (default STATE/dnsmasq.d)\n"
+                "  --dnsmasq-reload CMD   external mode: shell command run after each change\n"
+                "  --dns-port N           managed mode: DNS port of our dnsmasq (default 53)\n"
+                "  --log-level LEVEL      error, warn, info (default) or debug\n");
+}
+
+int main(int argc, char **argv) {
+        static const struct option options[] = {
+                {"config", required_argument, NULL, 'c'},
+                {"state-dir", required_argument, NULL, 's'},
+                {"socket", required_argument, NULL, 'S'},
+                {"dnsmasq", required_argument, NULL, 'm'},
+                {"dnsmasq-dir", required_argument, NULL, 'd'},
+                {"dnsmasq-reload", required_argument, NULL, 'r'},
+                {"dns-port", required_argument, NULL, 'p'},
+                {"log-level", required_argument, NULL, 'l'},
+                {"version", no_argument, NULL, 'V'},
+                {"help", no_argument, NULL, 'h'},
+                {},
+        };
+        const char *config_file = NULL;
+        struct config cfg;
+        struct netd_error err = {0};
+        int opt, r;
+
+        /* The hypervisor side: a stateless agent speaking on stdin/stdout. */
+        if (argc >= 2 && streq(argv[1], "agent")) {
+                if (argc != 3 || !streq(argv[2], "--stdio")) {
+                        fprintf(stderr, "Usage: netd agent --stdio\n");
+                        return 2;
+                }
+                return agent_run_stdio(STDIN_FILENO, STDOUT_FILENO);
+        }
+        /* The config file is read first, so that flags override it. */
+        for (int i = 1; i < argc; i++) {
+                if (streq(argv[i], "--config") && i + 1 < argc)
+                        config_file = argv[i + 1];
+                else if (strncmp(argv[i], "--config=", 9) == 0)
+                        config_file = argv[i] + 9;
+        }
+        config_init(&cfg);
+        if (config_load(&cfg, config_file ? config_file : NETD_DEFAULT_CONFIG, !config_file, &err) < 0)
+                goto fail;
+        while ((opt = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+                const char *key = NULL;
+
+                switch (opt) {
+                case 'c':
+                        continue;
+                case 'V':
+                        printf("netd %s\n", NETD_VERSION);
+                        config_done(&cfg);
+                        return 0;
+                case 'h':
+                        usage(stdout);
+                        config_done(&cfg);
+                        return 0;
+                case '?':
+                        usage(stderr);
+                        config_done(&cfg);
+                        return 2;
+                default:
+                        for (const struct option *o = options; o->name; o++)
+                                if (o->val == opt)
+                                        key = o->name;
+                        if (config_set(&cfg, key, optarg, &err) < 0)
+                                goto fail;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "netd: unexpected argument \"%s\"\n", argv[optind]);
+                usage(stderr);
+                config_done(&cfg);
+                return 2;
+        }
+        if (config_finish(&cfg, &err) < 0)
+                goto fail;
+        log_set_level(cfg.log_level);
+        r = daemon_run(&cfg, &err);
+        config_done(&cfg);
+        if (r < 0) {
+                fprintf(stderr, "netd: %s: %s\n", error_code_name(err.code), err.message);
+                return 1;
+        }
+        return 0;
+fail:
+        fprintf(stderr, "netd: %s\n", err.message);
+        config_done(&cfg);
+        return 2;
+}

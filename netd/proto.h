@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The control protocol between netctl and netd, defined once.
+ *
+ * Framing: one JSON object per line on a Unix stream socket (json-c never
+ * emits a raw newline inside a document). A connection may carry several
+ * requests; each gets exactly one reply, in order. A line longer than
+ * PROTO_MAX_MESSAGE is refused and the connection closed.
+ *
+ *   request: {"command": "cluster.allocate", "args": {...}}
+ *   reply:   {"data": {...}, "result": "ok"}
+ *            {"error": {"code": "invalid", "message": "..."}, "result": "error"}
+ *
+ * Every reply carries "result". Arguments are checked against the command's
+ * field table (names, types, required) before any handler sees them.
+ * Counts that may exceed 2^64 (capacity) travel as decimal strings. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+#define PROTO_MAX_MESSAGE (64 * 1024)
+
+enum proto_type {
+        PROTO_STRING,
+        PROTO_INT,
+        PROTO_BOOL,
+        PROTO_STRING_ARRAY,
+};
+
+struct proto_field {
+        const char *name;
+        enum proto_type type;
+        bool required;
+};
+
+struct proto_command {
+        const char *name;                 /* "network.add" */
+        const struct proto_field *fields; /* terminated by a NULL name */
+        bool mutating;                    /* changes the store */
+};
+
+/* NULL-terminated table of every command netd understands. */
+extern const struct proto_command proto_commands[];
+
+const struct proto_command *proto_command_find(const char *name);
+
+/* Parse one request line: known command, args an object whose keys and
+ * value types match the field table. *ret_args is a new reference (an empty
+ * object when args were absent). */
+int proto_request_parse(const char *line, size_t len, const struct proto_command **ret_cmd,
+                        struct json_object **ret_args, struct netd_error *err);
+
+/* Serialize a request line (with trailing newline); caller frees. Takes
+ * ownership of `args` (may be NULL). */
+char *proto_request_format(const char *command, struct json_object *args);
+
+/* Serialize replies (with trailing newline); caller frees. The ok form
+ * takes ownership of `data` (may be NULL). */
+char *proto_reply_format_ok(struct json_object *data);
+char *proto_reply_format_error(int code, const char *message);
+
+/* Parse a reply line. On "ok" returns 0 and *ret_data is a new reference
+ * (may be NULL); on "error" returns the error's code with err filled. */
+int proto_reply_parse(const char *line, size_t len, struct json_object **ret_data, struct netd_error *err);
+
+/* Typed accessors for checked args: NULL / false when absent. */
+const char *proto_arg_string(struct json_object *args, const char *name);
+bool proto_arg_int(struct json_object *args, const char *name, int64_t *ret);
+bool proto_arg_bool(struct json_object *args, const char *name);
+/* Strings of an array argument; *ret_n = 0 when absent. Caller frees the
+ * array (not the strings, which belong to args). */
+const char **proto_arg_strings(struct json_object *args, const char *name, size_t *ret_n);

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install everything netd needs to build, run its demo and run its tests on
+# Debian 12 (bookworm). Idempotent: does nothing when all is installed.
+set -eu
+
+packages="
+ meson ninja-build gcc pkg-config
+ libevent-dev libsqlite3-dev sqlite3 libjson-c-dev libcmocka-dev
+ libnl-3-dev libnl-route-3-dev libvirt-dev uuid-dev libyaml-dev libsystemd-dev
+ dnsmasq-base dnsmasq-utils busybox bind9-dnsutils iproute2 util-linux procps psmisc
+ python3 clang-format
+"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing:$missing; run me as root" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
