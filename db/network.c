@@ -330,6 +330,22 @@ static int network_check_unique(struct store *s, const char *name, const struct 
         return r;
 }
 
+/* The VXLAN device is named after the VNI, so one VNI serves one network. */
+static int network_check_vni(struct store *s, const char *name, int64_t vni, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
+
+        r = store_prepare(s, "SELECT name FROM networks WHERE vni = ?", &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, vni);
+        r = store_step(s, stmt, err);
+        if (r <= 0)
+                return r;
+        return error_set(err, NETD_ECONFLICT, "network %s: VNI %" PRId64 " is already used by network %s",
+                         name, vni, sqlite3_column_text(stmt, 0));
+}
+
 static void bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *v) {
         if (v)
                 sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT);
@@ -406,6 +422,11 @@ int network_add(struct store *s, const struct network_spec *spec, struct network
         r = network_check_unique(s, spec->name, &in.cidr, err);
         if (r < 0)
                 goto out;
+        if (spec->has_vni) {
+                r = network_check_vni(s, spec->name, spec->vni, err);
+                if (r < 0)
+                        goto out;
+        }
         r = network_insert(s, spec, &in, err);
         if (r < 0)
                 goto out;

@@ -49,6 +49,45 @@ static const struct command_flag flags_capacity[] = {
         {NULL},
 };
 
+static const struct command_flag flags_host_add[] = {
+        {"connect", "connect", FLAG_STRING, "CMD",
+         "how to reach the host: local, or a command prefix (ssh ...)"},
+        {"underlay", "underlay", FLAG_STRING, "IP", "the host's VXLAN endpoint address"},
+        {"libvirt", "libvirt", FLAG_STRING, "URI", "libvirt connection URI of the host"},
+        {"bmc", "bmc", FLAG_STRING, "HOST:PORT", "Redfish BMC of the host's VMs, named by the exports"},
+        {NULL},
+};
+
+static const struct command_flag flags_network_attach[] = {
+        {"uplink", "uplink", FLAG_STRING, "IFACE", "interface to enslave to the network's bridge"},
+        {"address", "address", FLAG_STRING, "IP/PREFIX", "address of the bridge on the host"},
+        {NULL},
+};
+
+static const struct command_flag flags_network_detach[] = {
+        {"force", "force", FLAG_BOOL, NULL,
+         "detach even while interfaces netd did not create are on the bridge"},
+        {NULL},
+};
+
+static const struct command_flag flags_link_add[] = {
+        {"peer", "peer", FLAG_STRING, "PEER", "name of the other end"},
+        {"master", "master", FLAG_STRING, "BRIDGE", "bridge to enslave NAME to"},
+        {"peer-master", "peer_master", FLAG_STRING, "BRIDGE", "bridge to enslave PEER to"},
+        {NULL},
+};
+
+static const struct command_flag flags_route_add[] = {
+        {"via", "via", FLAG_STRING, "GW", "next hop"},
+        {"dev", "dev", FLAG_STRING, "IFACE", "interface the route goes out of"},
+        {NULL},
+};
+
+static const struct command_flag flags_fabric_status[] = {
+        {"json", NULL, FLAG_FORMAT, NULL, "print JSON", OUTPUT_JSON},
+        {NULL},
+};
+
 /* A new command is a row here (plus its flags array) naming a command of
  * netd/proto.c; commands_check() holds the two tables together. A new kind
  * of reply also needs a view in output.h with at least a text renderer;
@@ -81,6 +120,22 @@ const struct command commands[] = {
                 .proto = "network.remove",
                 .view = VIEW_NETWORK_REMOVED,
                 .help = "remove a network no cluster uses",
+        },
+        {
+                .words = {"network", "attach"},
+                .args = {{"NET", "network"}, {"HOST", "host"}},
+                .flags = flags_network_attach,
+                .proto = "network.attach",
+                .view = VIEW_ATTACHED,
+                .help = "build a network's bridge (and VXLAN) on a host",
+        },
+        {
+                .words = {"network", "detach"},
+                .args = {{"NET", "network"}, {"HOST", "host"}},
+                .flags = flags_network_detach,
+                .proto = "network.detach",
+                .view = VIEW_DETACHED,
+                .help = "take a network's bridge (and VXLAN) off a host",
         },
         {
                 .words = {"allocate", "cluster"},
@@ -132,6 +187,80 @@ const struct command commands[] = {
                 .proto = "report.capacity",
                 .view = VIEW_CAPACITY,
                 .help = "report used and free addresses per network",
+        },
+        {
+                .words = {"host", "add"},
+                .args = {{"NAME", "name"}},
+                .flags = flags_host_add,
+                .proto = "host.add",
+                .view = VIEW_HOST,
+                .help = "define a host of the fabric",
+        },
+        {
+                .words = {"host", "list"},
+                .proto = "host.list",
+                .view = VIEW_HOST_LIST,
+                .help = "list the hosts",
+        },
+        {
+                .words = {"host", "show"},
+                .args = {{"NAME", "name"}},
+                .proto = "host.show",
+                .view = VIEW_HOST,
+                .help = "show a host",
+        },
+        {
+                .words = {"host", "remove"},
+                .args = {{"NAME", "name"}},
+                .proto = "host.remove",
+                .view = VIEW_HOST_REMOVED,
+                .help = "remove a host",
+        },
+        {
+                /* The kind is typed as a word ("link add hv1 veth v0") and
+                 * netd checks it: veth is the only kind so far. */
+                .words = {"link", "add"},
+                .args = {{"HOST", "host"}, {"veth", "kind"}, {"NAME", "name"}},
+                .flags = flags_link_add,
+                .proto = "link.add",
+                .view = VIEW_LINK_ADDED,
+                .help = "create a veth pair on a host",
+        },
+        {
+                .words = {"link", "remove"},
+                .args = {{"HOST", "host"}, {"NAME", "name"}},
+                .proto = "link.remove",
+                .view = VIEW_LINK_REMOVED,
+                .help = "remove a link netd created on a host",
+        },
+        {
+                .words = {"route", "add"},
+                .args = {{"HOST", "host"}, {"DEST/PREFIX", "dest"}},
+                .flags = flags_route_add,
+                .proto = "route.add",
+                .view = VIEW_ROUTE_ADDED,
+                .help = "add a route on a host",
+        },
+        {
+                .words = {"route", "remove"},
+                .args = {{"HOST", "host"}, {"DEST/PREFIX", "dest"}},
+                .proto = "route.remove",
+                .view = VIEW_ROUTE_REMOVED,
+                .help = "remove a route netd added on a host",
+        },
+        {
+                .words = {"fabric", "status"},
+                .flags = flags_fabric_status,
+                .proto = "fabric.status",
+                .view = VIEW_FABRIC_STATUS,
+                .help = "compare every host with the wanted fabric",
+        },
+        {
+                .words = {"fabric", "sync"},
+                .args = {{"HOST", "host"}},
+                .proto = "fabric.sync",
+                .view = VIEW_FABRIC_SYNCED,
+                .help = "repair the fabric on every host, or on HOST",
         },
         {},
 };
@@ -404,7 +533,8 @@ void cli_help(const struct cli *cli, FILE *out) {
         if (cli->n_words == 0)
                 fprintf(out, "Usage: netctl [--socket PATH] [--json | -o json|text] COMMAND ...\n\n"
                              "netctl asks netd, the lab's network control plane, to allocate and\n"
-                             "release addresses and MACs of networks and clusters.\n\n");
+                             "release addresses and MACs of networks and clusters, and to build the\n"
+                             "networks' bridges, veth pairs and VXLAN fabric on the lab's hosts.\n\n");
         fprintf(out, "Commands:\n");
         commands_list(out, cli->words, cli->n_words);
         fputc('\n', out);

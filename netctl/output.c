@@ -147,9 +147,34 @@ static void table_free(struct table *t) {
         t->n_rows = t->n_alloc = 0;
 }
 
+static const char *table_header(const struct table *t, size_t col) {
+        return t->headers[col] + (t->headers[col][0] == '>');
+}
+
+/* Each column as wide as its header and its widest cell. */
+static void table_widths(const struct table *t, size_t *width) {
+        for (size_t i = 0; i < t->n_cols; i++) {
+                width[i] = strlen(table_header(t, i));
+                for (size_t row = 0; row < t->n_rows; row++)
+                        if (strlen(t->cells[row * t->n_cols + i]) > width[i])
+                                width[i] = strlen(t->cells[row * t->n_cols + i]);
+        }
+}
+
+/* The header and rows [from, to). A table printed in sections keeps the
+ * widths of the whole, so the sections line up. */
+static void table_print_rows(const struct table *t, const size_t *width, size_t from, size_t to, FILE *out) {
+        const char *header[TABLE_MAX_COLS];
+
+        for (size_t i = 0; i < t->n_cols; i++)
+                header[i] = table_header(t, i);
+        table_line(t, width, header, out);
+        for (size_t row = from; row < to; row++)
+                table_line(t, width, (const char *const *)&t->cells[row * t->n_cols], out);
+}
+
 /* Print and release the table. */
 static int table_print(struct table *t, FILE *out, struct netd_error *err) {
-        const char *header[TABLE_MAX_COLS];
         size_t width[TABLE_MAX_COLS];
         int r = 0;
 
@@ -157,16 +182,8 @@ static int table_print(struct table *t, FILE *out, struct netd_error *err) {
                 r = error_set(err, NETD_EINTERNAL, "out of memory");
                 goto out;
         }
-        for (size_t i = 0; i < t->n_cols; i++) {
-                header[i] = t->headers[i] + (t->headers[i][0] == '>');
-                width[i] = strlen(header[i]);
-                for (size_t row = 0; row < t->n_rows; row++)
-                        if (strlen(t->cells[row * t->n_cols + i]) > width[i])
-                                width[i] = strlen(t->cells[row * t->n_cols + i]);
-        }
-        table_line(t, width, header, out);
-        for (size_t row = 0; row < t->n_rows; row++)
-                table_line(t, width, (const char *const *)&t->cells[row * t->n_cols], out);
+        table_widths(t, width);
+        table_print_rows(t, width, 0, t->n_rows, out);
 out:
         table_free(t);
         return r;
@@ -488,6 +505,286 @@ static int text_capacity(FILE *out, struct json_object *data, struct json_object
         return table_print(&t, out, err);
 }
 
+/* A name for a message: from the reply, else as it was asked for. */
+static const char *reply_or_arg(struct json_object *data, struct json_object *args, const char *key) {
+        const char *s = field_text(data, key);
+
+        return s ? s : or_dash(field_text(args, key));
+}
+
+/* The " (label value, label value)" tail of a one-line message, each
+ * part only when the reply has its value. */
+struct details {
+        char buf[512];
+        size_t len;
+};
+
+static void details_add(struct details *d, const char *label, const char *value) {
+        if (!value || d->len >= sizeof(d->buf))
+                return;
+        d->len += (size_t)snprintf(d->buf + d->len, sizeof(d->buf) - d->len, "%s%s %s", d->len ? ", " : " (",
+                                   label, value);
+}
+
+static const char *details_end(struct details *d) {
+        if (d->len > 0 && d->len < sizeof(d->buf))
+                snprintf(d->buf + d->len, sizeof(d->buf) - d->len, ")");
+        return d->buf;
+}
+
+static int text_host_list(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                          struct netd_error *err) {
+        static const char *const headers[] = {"NAME", "CONNECT", "UNDERLAY", "LIBVIRT", "BMC", NULL};
+        struct json_object *list = field_array(data, "hosts");
+        struct table t;
+
+        if (!list)
+                return malformed(err, "no \"hosts\" list");
+        if (json_object_array_length(list) == 0) {
+                fputs("no hosts\n", out);
+                return 0;
+        }
+        table_init(&t, headers);
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *h = json_object_array_get_idx(list, i);
+                table_row(&t, field_text(h, "name"), field_text(h, "connect"), field_text(h, "underlay"),
+                          field_text(h, "libvirt"), field_text(h, "bmc"));
+        }
+        return table_print(&t, out, err);
+}
+
+static int text_host(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                     struct netd_error *err) {
+        if (!json_object_is_type(data, json_type_object))
+                return malformed(err, "no host object");
+        kv(out, "host:", "%s", or_dash(field_text(data, "name")));
+        kv(out, "connect:", "%s", or_dash(field_text(data, "connect")));
+        kv(out, "underlay:", "%s", or_dash(field_text(data, "underlay")));
+        kv(out, "libvirt:", "%s", or_dash(field_text(data, "libvirt")));
+        kv(out, "bmc:", "%s", or_dash(field_text(data, "bmc")));
+        return 0;
+}
+
+static int text_host_removed(FILE *out, struct json_object *data, struct json_object *args,
+                             struct netd_error *err _unused_) {
+        fprintf(out, "removed host %s\n", reply_or_arg(data, args, "name"));
+        return 0;
+}
+
+static int attachment_text(FILE *out, struct json_object *data, struct json_object *args, bool attached,
+                           struct netd_error *err) {
+        struct details d = {""};
+
+        if (!json_object_is_type(data, json_type_object))
+                return malformed(err, "no attachment object");
+        details_add(&d, "bridge", field_text(data, "bridge"));
+        details_add(&d, "uplink", field_text(data, "uplink"));
+        details_add(&d, "address", field_text(data, "address"));
+        fprintf(out, "%s network %s %s %s%s\n", attached ? "attached" : "detached",
+                reply_or_arg(data, args, "network"), attached ? "to" : "from",
+                reply_or_arg(data, args, "host"), details_end(&d));
+        return 0;
+}
+
+static int text_attached(FILE *out, struct json_object *data, struct json_object *args,
+                         struct netd_error *err) {
+        return attachment_text(out, data, args, true, err);
+}
+
+static int text_detached(FILE *out, struct json_object *data, struct json_object *args,
+                         struct netd_error *err) {
+        return attachment_text(out, data, args, false, err);
+}
+
+static int link_text(FILE *out, struct json_object *data, struct json_object *args, const char *verb,
+                     struct netd_error *err) {
+        struct details d = {""};
+
+        if (!json_object_is_type(data, json_type_object))
+                return malformed(err, "no link object");
+        details_add(&d, "peer", field_text(data, "peer"));
+        details_add(&d, "master", field_text(data, "master"));
+        details_add(&d, "peer master", field_text(data, "peer_master"));
+        fprintf(out, "%s %s %s on %s%s\n", verb, reply_or_arg(data, args, "kind"),
+                reply_or_arg(data, args, "name"), reply_or_arg(data, args, "host"), details_end(&d));
+        return 0;
+}
+
+static int text_link_added(FILE *out, struct json_object *data, struct json_object *args,
+                           struct netd_error *err) {
+        return link_text(out, data, args, "added", err);
+}
+
+static int text_link_removed(FILE *out, struct json_object *data, struct json_object *args,
+                             struct netd_error *err) {
+        return link_text(out, data, args, "removed", err);
+}
+
+static int route_text(FILE *out, struct json_object *data, struct json_object *args, const char *verb,
+                      struct netd_error *err) {
+        struct details d = {""};
+        const char *via = field_text(data, "via");
+
+        if (!json_object_is_type(data, json_type_object))
+                return malformed(err, "no route object");
+        details_add(&d, "dev", field_text(data, "dev"));
+        fprintf(out, "%s route %s%s%s on %s%s\n", verb, reply_or_arg(data, args, "dest"), via ? " via " : "",
+                via ? via : "", reply_or_arg(data, args, "host"), details_end(&d));
+        return 0;
+}
+
+static int text_route_added(FILE *out, struct json_object *data, struct json_object *args,
+                            struct netd_error *err) {
+        return route_text(out, data, args, "added", err);
+}
+
+static int text_route_removed(FILE *out, struct json_object *data, struct json_object *args,
+                              struct netd_error *err) {
+        return route_text(out, data, args, "removed", err);
+}
+
+/* The states of the contract, in the order the summary counts them. */
+static const char *const fabric_states[] = {"ok", "missing", "drifted", "conflict"};
+
+/* The objects of a host; *ret is NULL when it has none (null or absent). */
+static int fabric_host_objects(struct json_object *h, struct json_object **ret, struct netd_error *err) {
+        struct json_object *v = NULL;
+
+        *ret = NULL;
+        if (!json_object_object_get_ex(h, "objects", &v) || !v)
+                return 0;
+        if (!json_object_is_type(v, json_type_array))
+                return malformed(err, "a host's \"objects\" is no list");
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+                struct json_object *o = json_object_array_get_idx(v, i);
+                if (!json_object_is_type(o, json_type_object) || !field_text(o, "kind") ||
+                    !field_text(o, "name") || !field_text(o, "state"))
+                        return malformed(err, "an object of the fabric without kind, name or state");
+        }
+        *ret = v;
+        return 0;
+}
+
+static int fabric_check(struct json_object *data, struct netd_error *err) {
+        struct json_object *list = field_array(data, "hosts"), *v, *objects;
+        int r;
+
+        if (!list)
+                return malformed(err, "no \"hosts\" list");
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *h = json_object_array_get_idx(list, i);
+
+                if (!json_object_is_type(h, json_type_object) || !field_text(h, "name") ||
+                    !json_object_object_get_ex(h, "connected", &v) ||
+                    !json_object_is_type(v, json_type_boolean))
+                        return malformed(err, "a host of the fabric without name or connected");
+                r = fabric_host_objects(h, &objects, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Per host a header line and its objects, then one summary line. The
+ * object tables of all hosts share their column widths. */
+static int fabric_text(FILE *out, struct json_object *data, bool synced, struct netd_error *err) {
+        static const char *const headers[] = {"KIND", "NAME", "STATE", "DETAIL", NULL};
+        struct json_object *list = field_array(data, "hosts"), *objects, *v;
+        size_t n_hosts, n_connected = 0, n_objects = 0, n_other = 0, counts[ARRAY_SIZE(fabric_states)] = {0};
+        _cleanup_free_ size_t *ends = NULL;
+        size_t width[TABLE_MAX_COLS], from = 0;
+        struct table t;
+        int r = fabric_check(data, err);
+
+        if (r < 0)
+                return r;
+        n_hosts = json_object_array_length(list);
+        if (n_hosts == 0) {
+                fputs(synced ? "no hosts to sync\n" : "no hosts\n", out);
+                return 0;
+        }
+        ends = calloc(n_hosts, sizeof(*ends));
+        if (!ends)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        table_init(&t, headers);
+        for (size_t i = 0; i < n_hosts; i++) {
+                fabric_host_objects(json_object_array_get_idx(list, i), &objects, NULL);
+                for (size_t k = 0; objects && k < json_object_array_length(objects); k++) {
+                        struct json_object *o = json_object_array_get_idx(objects, k);
+                        const char *state = field_text(o, "state");
+                        bool known = false;
+
+                        for (size_t s = 0; s < ARRAY_SIZE(fabric_states); s++)
+                                if (streq(state, fabric_states[s])) {
+                                        counts[s]++;
+                                        known = true;
+                                }
+                        n_other += !known;
+                        n_objects++;
+                        table_row(&t, field_text(o, "kind"), field_text(o, "name"), state,
+                                  field_text(o, "detail"));
+                }
+                ends[i] = t.n_rows;
+        }
+        if (t.failed)
+                return table_print(&t, out, err);
+        table_widths(&t, width);
+        for (size_t i = 0; i < n_hosts; i++) {
+                struct json_object *h = json_object_array_get_idx(list, i);
+                const char *error = field_text(h, "error");
+                bool connected;
+
+                json_object_object_get_ex(h, "connected", &v);
+                connected = json_object_get_boolean(v);
+                n_connected += connected;
+                fprintf(out, "%s%s  %s%s%s\n", i ? "\n" : "", field_text(h, "name"),
+                        connected ? "connected" : "disconnected", !connected && error ? ": " : "",
+                        !connected && error ? error : "");
+                if (ends[i] > from)
+                        table_print_rows(&t, width, from, ends[i], out);
+                else
+                        fputs("no objects\n", out);
+                from = ends[i];
+        }
+        table_free(&t);
+
+        fputc('\n', out);
+        if (synced && n_connected < n_hosts)
+                fprintf(out, "synced %zu of %zu %s", n_connected, n_hosts, plural(n_hosts, "host", "hosts"));
+        else if (synced)
+                fprintf(out, "synced %zu %s", n_hosts, plural(n_hosts, "host", "hosts"));
+        else if (n_connected < n_hosts)
+                fprintf(out, "%zu %s, %zu disconnected", n_hosts, plural(n_hosts, "host", "hosts"),
+                        n_hosts - n_connected);
+        else
+                fprintf(out, "%zu %s", n_hosts, plural(n_hosts, "host", "hosts"));
+        if (n_objects == 0) {
+                fputs("; no objects\n", out);
+                return 0;
+        }
+        fprintf(out, "; %zu %s:", n_objects, plural(n_objects, "object", "objects"));
+        for (size_t s = 0, n = 0; s <= ARRAY_SIZE(fabric_states); s++) {
+                size_t count = s < ARRAY_SIZE(fabric_states) ? counts[s] : n_other;
+
+                if (count == 0)
+                        continue;
+                fprintf(out, "%s %zu %s", n++ ? "," : "", count,
+                        s < ARRAY_SIZE(fabric_states) ? fabric_states[s] : "other");
+        }
+        fputc('\n', out);
+        return 0;
+}
+
+static int text_fabric_status(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                              struct netd_error *err) {
+        return fabric_text(out, data, false, err);
+}
+
+static int text_fabric_synced(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                              struct netd_error *err) {
+        return fabric_text(out, data, true, err);
+}
+
 /* ---- JSON back end ---- */
 
 static void json_print(FILE *out, struct json_object *o, int depth) {
@@ -618,6 +915,17 @@ static int json_capacity(FILE *out, struct json_object *data, struct json_object
         return 0;
 }
 
+/* The fabric as it comes, once its shape is checked: the status is what
+ * scripts poll, so a broken reply must fail rather than pass for one. */
+static int json_fabric(FILE *out, struct json_object *data, struct json_object *args,
+                       struct netd_error *err) {
+        int r = fabric_check(data, err);
+
+        if (r < 0)
+                return r;
+        return json_data(out, data, args, err);
+}
+
 static void json_error(FILE *out, int code, const char *message) {
         struct json_object *o = json_object_new_object(), *e = json_object_new_object();
 
@@ -689,9 +997,22 @@ static const struct output output_text = {
                         [VIEW_CLUSTER_RELEASED] = text_cluster_released,
                         [VIEW_NODE_RELEASED] = text_node_released,
                         [VIEW_CAPACITY] = text_capacity,
+                        [VIEW_HOST_LIST] = text_host_list,
+                        [VIEW_HOST] = text_host,
+                        [VIEW_HOST_REMOVED] = text_host_removed,
+                        [VIEW_ATTACHED] = text_attached,
+                        [VIEW_DETACHED] = text_detached,
+                        [VIEW_LINK_ADDED] = text_link_added,
+                        [VIEW_LINK_REMOVED] = text_link_removed,
+                        [VIEW_ROUTE_ADDED] = text_route_added,
+                        [VIEW_ROUTE_REMOVED] = text_route_removed,
+                        [VIEW_FABRIC_STATUS] = text_fabric_status,
+                        [VIEW_FABRIC_SYNCED] = text_fabric_synced,
                 },
 };
 
+/* One view a line: clang-format would pack these short entries in pairs. */
+/* clang-format off */
 static const struct output output_json = {
         .name = "json",
         .render =
@@ -704,9 +1025,21 @@ static const struct output output_json = {
                         [VIEW_CLUSTER_RELEASED] = json_data,
                         [VIEW_NODE_RELEASED] = json_data,
                         [VIEW_CAPACITY] = json_capacity,
+                        [VIEW_HOST_LIST] = json_data,
+                        [VIEW_HOST] = json_data,
+                        [VIEW_HOST_REMOVED] = json_data,
+                        [VIEW_ATTACHED] = json_data,
+                        [VIEW_DETACHED] = json_data,
+                        [VIEW_LINK_ADDED] = json_data,
+                        [VIEW_LINK_REMOVED] = json_data,
+                        [VIEW_ROUTE_ADDED] = json_data,
+                        [VIEW_ROUTE_REMOVED] = json_data,
+                        [VIEW_FABRIC_STATUS] = json_fabric,
+                        [VIEW_FABRIC_SYNCED] = json_fabric,
                 },
         .error = json_error,
 };
+/* clang-format on */
 
 static const struct output output_csv = {
         .name = "csv",

@@ -29,6 +29,17 @@ enum output_view {
         VIEW_CLUSTER_RELEASED, /* the cluster as it was */
         VIEW_NODE_RELEASED,    /* the cluster after the node left */
         VIEW_CAPACITY,         /* the capacity report, counts as decimal strings */
+        VIEW_HOST_LIST,        /* {"hosts": [host...]} */
+        VIEW_HOST,             /* one host object */
+        VIEW_HOST_REMOVED,     /* {"name"} */
+        VIEW_ATTACHED,         /* one attachment {"network","host","bridge","uplink","address"} */
+        VIEW_DETACHED,         /* the attachment as it was */
+        VIEW_LINK_ADDED,       /* one link {"host","kind","name","peer","master","peer_master"} */
+        VIEW_LINK_REMOVED,     /* the link as it was */
+        VIEW_ROUTE_ADDED,      /* one route {"host","dest","via","dev"} */
+        VIEW_ROUTE_REMOVED,    /* the route as it was */
+        VIEW_FABRIC_STATUS,    /* {"hosts": [{"name","connected","error","objects": [...]}]} */
+        VIEW_FABRIC_SYNCED,    /* the fabric status after a sync */
         _VIEW_MAX,
 };
 

@@ -7,6 +7,7 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "fabric.h"
 #include "log.h"
 #include "proc.h"
 
@@ -113,6 +114,9 @@ int daemon_run(const struct config *cfg, struct netd_error *err) {
         r = dnsmasq_sync(d.dnsmasq, d.store, true, on_initial_sync, NULL, err);
         if (r < 0)
                 goto out;
+        r = fabric_new(&d, &d.fabric, err);
+        if (r < 0)
+                goto out;
         r = control_new(&d, &d.control, err);
         if (r < 0)
                 goto out;
@@ -129,6 +133,7 @@ out:
         if (d.commit_ev)
                 event_free(d.commit_ev);
         control_free(d.control);
+        fabric_free(d.fabric);
         dnsmasq_free(d.dnsmasq);
         proc_done();
         if (sigterm)

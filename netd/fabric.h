@@ -12,3 +12,27 @@
 int fabric_new(struct daemon *d, struct fabric **ret, struct netd_error *err);
 /* Stop every agent; pending callbacks are dropped. */
 void fabric_free(struct fabric *f);
+
+#include <json-c/json.h>
+
+/* Answer of a multi-host operation: `hosts` is a new array of
+ * {"name","connected","error","objects":[{"kind","name","label","state",
+ * "detail"}]} (NULL when code != 0). */
+typedef void (*fabric_done_fn)(struct json_object *hosts, int code, const char *message, void *userdata);
+/* Ports found on a bridge: a new array of names, or NULL with code/message. */
+typedef void (*fabric_ports_fn)(struct json_object *ports, int code, const char *message, void *userdata);
+
+/* A host was added / removed in the store: start / stop its agent. */
+int fabric_host_start(struct fabric *f, const char *host, struct netd_error *err);
+void fabric_host_stop(struct fabric *f, const char *host);
+
+/* Reconcile `hosts` (n == 0: every host) now; `done` gets each host's state
+ * after the pass. A pass in flight is followed by a new one, so the answer
+ * always reflects the store as it is now. Hosts that are not connected are
+ * reported with their error (and their agent is restarted at once). */
+void fabric_sync(struct fabric *f, const char *const *hosts, size_t n, fabric_done_fn done, void *userdata);
+/* Read every host's actual state against its desired state (no change). */
+void fabric_status(struct fabric *f, fabric_done_fn done, void *userdata);
+/* The ports of `bridge` on `host` that netd did not create. */
+void fabric_foreign_ports(struct fabric *f, const char *host, const char *bridge, fabric_ports_fn done,
+                          void *userdata);

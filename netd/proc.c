@@ -51,8 +51,8 @@ void proc_done(void) {
         n_children = cap_children = 0;
 }
 
-int proc_spawn(const char *const *argv, int flags, proc_exit_fn on_exit, void *userdata, pid_t *ret_pid,
-               struct netd_error *err) {
+static int spawn(const char *const *argv, int stdio_fd, int flags, proc_exit_fn on_exit, void *userdata,
+                 pid_t *ret_pid, struct netd_error *err) {
         pid_t parent = getpid(), pid;
 
         if (n_children == cap_children) {
@@ -83,6 +83,12 @@ int proc_spawn(const char *const *argv, int flags, proc_exit_fn on_exit, void *u
                         if (getppid() != parent)
                                 _exit(127);
                 }
+                if (stdio_fd >= 0) {
+                        dup2(stdio_fd, STDIN_FILENO);
+                        dup2(stdio_fd, STDOUT_FILENO);
+                        if (stdio_fd > STDERR_FILENO)
+                                close(stdio_fd);
+                }
                 if (flags & PROC_QUIET) {
                         int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
                         if (fd >= 0) {
@@ -98,6 +104,16 @@ int proc_spawn(const char *const *argv, int flags, proc_exit_fn on_exit, void *u
         if (ret_pid)
                 *ret_pid = pid;
         return 0;
+}
+
+int proc_spawn(const char *const *argv, int flags, proc_exit_fn on_exit, void *userdata, pid_t *ret_pid,
+               struct netd_error *err) {
+        return spawn(argv, -1, flags, on_exit, userdata, ret_pid, err);
+}
+
+int proc_spawn_stdio(const char *const *argv, int fd, int flags, proc_exit_fn on_exit, void *userdata,
+                     pid_t *ret_pid, struct netd_error *err) {
+        return spawn(argv, fd, flags, on_exit, userdata, ret_pid, err);
 }
 
 void proc_forget(pid_t pid) {

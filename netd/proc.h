@@ -26,6 +26,10 @@ void proc_done(void);
 int proc_spawn(const char *const *argv, int flags, proc_exit_fn on_exit, void *userdata, pid_t *ret_pid,
                struct netd_error *err);
 
+/* Like proc_spawn(), with `fd` (a socket) as the child's stdin and stdout. */
+int proc_spawn_stdio(const char *const *argv, int fd, int flags, proc_exit_fn on_exit, void *userdata,
+                     pid_t *ret_pid, struct netd_error *err);
+
 /* Forget a child's callback (its exit is still reaped). */
 void proc_forget(pid_t pid);
 

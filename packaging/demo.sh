@@ -67,7 +67,15 @@ step "The VM takes master-0's MAC ($mac) and asks for an address by DHCP"
 ip -n "$vm" link set eth0 address "$mac"
 ip -n "$vm" link set eth0 up
 script=$work/udhcpc.sh
-printf '#!/bin/sh\n[ "$1" = bound ] && echo "  DHCP lease: $ip (hostname $hostname)"\nexit 0\n' >"$script"
+cat >"$script" <<'SH'
+#!/bin/sh
+# busybox udhcpc calls this with the lease in the environment.
+if [ "$1" = bound ]; then
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	echo "  DHCP lease: $ip/${mask:-24} on $interface, host name $hostname, domain $domain, DNS $dns"
+fi
+exit 0
+SH
 chmod +x "$script"
 ip netns exec "$vm" busybox udhcpc -i eth0 -n -q -t 5 -T 1 -s "$script" 2>/dev/null
 
