@@ -484,6 +484,34 @@ int network_remove(struct store *s, const char *name, struct netd_error *err) {
                                  n_users, n_users == 1 ? "" : "s", listed,
                                  n_users > USERS_LISTED ? ", ..." : "", n_users == 1 ? "it" : "them");
 
+        /* Hosts it is attached to hold its bridges: detach first. */
+        sqlite3_finalize(users);
+        users = NULL;
+        listed[0] = '\0';
+        r = store_prepare(
+                s,
+                "SELECT h.name, count(*) OVER () FROM attachments a JOIN hosts h ON h.id = a.host_id"
+                " WHERE a.network_id = ? ORDER BY h.name LIMIT ?",
+                &users, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(users, 1, id);
+        sqlite3_bind_int(users, 2, USERS_LISTED);
+        for (int i = 0; (r = store_step(s, users, err)) > 0; i++) {
+                size_t len = strlen(listed);
+
+                n_users = sqlite3_column_int64(users, 1);
+                snprintf(listed + len, sizeof(listed) - len, "%s%s", i ? ", " : "",
+                         sqlite3_column_text(users, 0));
+        }
+        if (r < 0)
+                return r;
+        if (n_users > 0)
+                return error_set(err, NETD_ECONFLICT,
+                                 "network %s is attached to %" PRId64 " host%s (%s%s); detach it first", name,
+                                 n_users, n_users == 1 ? "" : "s", listed,
+                                 n_users > USERS_LISTED ? ", ..." : "");
+
         r = store_prepare(s, "DELETE FROM networks WHERE id = ?", &del, err);
         if (r < 0)
                 return r;

@@ -56,7 +56,8 @@ struct change {
 };
 
 /* The host's pass decides: not connected → unavailable; an object in
- * conflict → conflict; another object error → internal. */
+ * conflict → conflict; one still missing (e.g. an uplink that does not
+ * exist) → not-found; another object error → internal. */
 static void on_change_synced(struct json_object *hosts, int code, const char *message, void *userdata) {
         struct change *c = userdata;
         char msg[700];
@@ -85,8 +86,9 @@ static void on_change_synced(struct json_object *hosts, int code, const char *me
                         json_object_object_get_ex(o, "label", &lb);
                         snprintf(msg, sizeof(msg), "host %s: %s: %s", c->host, json_object_get_string(lb),
                                  json_object_get_string(e));
-                        code = streq(json_object_get_string(st), "conflict") ? NETD_ECONFLICT
-                                                                             : NETD_EINTERNAL;
+                        code = streq(json_object_get_string(st), "conflict")  ? NETD_ECONFLICT
+                               : streq(json_object_get_string(st), "missing") ? NETD_ENOTFOUND
+                                                                              : NETD_EINTERNAL;
                         message = msg;
                         break;
                 }

@@ -301,11 +301,17 @@ static void log_results(struct hostconn *h, struct json_object *results) {
                 const char *label =
                         json_object_object_get_ex(r, "label", &v) ? json_object_get_string(v) : "?";
 
+                const char *detail =
+                        json_object_object_get_ex(r, "detail", &v) ? json_object_get_string(v) : "";
+
                 if (json_object_object_get_ex(r, "error", &e) && e &&
                     json_object_object_get_ex(e, "message", &v))
                         log_warn("host %s: %s: %s", h->name, label, json_object_get_string(v));
                 else if (!streq(state, "ok"))
-                        log_info("host %s: %s was %s, repaired", h->name, label, state);
+                        log_info("host %s: %s was %s%s%s%s, repaired", h->name, label, state,
+                                 isempty(detail) ? "" : " (", detail, isempty(detail) ? "" : ")");
+                else if (!isempty(detail))
+                        log_warn("host %s: %s: %s", h->name, label, detail);
         }
 }
 

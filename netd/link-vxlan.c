@@ -2,6 +2,10 @@
 /* FOBJ_VXLAN: a VXLAN device with a VNI, a local underlay address (IPv4 or
  * IPv6), a destination port and no multicast group — flooding goes to the
  * unicast remotes of FOBJ_FDB objects — enslaved to a bridge, up. */
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/vxlan.h>
 
@@ -33,27 +37,132 @@ static void vxlan_compare_fixed(const struct link_info *li, const struct fobj *w
                 detail_add(d, size, "dstport %u, want %u", li->dstport, fobj_dstport(want));
 }
 
+/* What VXLAN adds to every frame it carries: the inner Ethernet header
+ * (14), the VXLAN header (8), UDP (8) and the outer IP header (20 or 40). A
+ * frame of the network's MTU larger than the underlay's MTU minus this is
+ * dropped or fragmented on the way. */
+#define VXLAN_OVERHEAD_IPV4 50u
+#define VXLAN_OVERHEAD_IPV6 70u
+
+struct underlay_find {
+        const struct addr *local;
+        int ifindex; /* the first interface holding `local`; 0 = none */
+};
+
+static struct nla_policy underlay_addr_policy[IFA_MAX + 1] = {
+        [IFA_ADDRESS] = {.minlen = 4},
+        [IFA_LOCAL] = {.minlen = 4},
+};
+
+static int on_underlay_addr(struct nl_msg *msg, void *arg) {
+        struct underlay_find *f = arg;
+        struct nlmsghdr *h = nlmsg_hdr(msg);
+        struct nlattr *tb[IFA_MAX + 1], *a;
+        struct ifaddrmsg *ifa;
+        struct addr have;
+
+        if (f->ifindex || h->nlmsg_type != RTM_NEWADDR ||
+            nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, underlay_addr_policy) < 0)
+                return NL_OK;
+        ifa = nlmsg_data(h);
+        if (ifa->ifa_family != f->local->family)
+                return NL_OK;
+        /* IPv4 keeps the interface's own address in IFA_LOCAL (IFA_ADDRESS is
+         * the peer on point-to-point links); IPv6 has only IFA_ADDRESS. */
+        a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (!a || (size_t)nla_len(a) < (ifa->ifa_family == AF_INET ? 4u : 16u))
+                return NL_OK;
+        addr_from_bytes(ifa->ifa_family, nla_data(a), &have);
+        if (addr_cmp(&have, f->local) == 0)
+                f->ifindex = (int)ifa->ifa_index;
+        return NL_OK;
+}
+
+static void underlay_find_reset(void *arg) {
+        struct underlay_find *f = arg;
+
+        f->ifindex = 0;
+}
+
+/* The interface holding the VXLAN's local address, whose MTU bounds the
+ * encapsulated frames; NETD_ENOTFOUND (no message) when none holds it. */
+static int underlay_get(struct nl_ctx *ctx, const struct fobj *want, struct link_info *ret,
+                        struct netd_error *err) {
+        struct ifaddrmsg ifa = {.ifa_family = (uint8_t)want->local.family};
+        struct underlay_find f = {.local = &want->local};
+        struct nl_msg *msg;
+        int r;
+
+        msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
+        if (!msg)
+                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
+        if (nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0) {
+                nlmsg_free(msg);
+                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
+        }
+        r = nl_ctx_query(ctx, msg, on_underlay_addr, underlay_find_reset, &f);
+        nlmsg_free(msg);
+        if (r < 0)
+                return nl_error(ctx, err, r, "vxlan %s: cannot list addresses", want->name);
+        if (!f.ifindex)
+                return NETD_ENOTFOUND;
+        /* Gone since the dump: as if never there. */
+        return link_get(ctx, NULL, f.ifindex, ret, err);
+}
+
+/* Append a warning to `d` when the underlay cannot carry frames of `mtu`.
+ * Only a warning: the VXLAN itself matches what was asked, and netd does
+ * not own the underlay to fix it. */
+static int vxlan_check_underlay(struct nl_ctx *ctx, const struct fobj *want, unsigned mtu, char *d,
+                                size_t size, struct netd_error *err) {
+        unsigned overhead = want->local.family == AF_INET6 ? VXLAN_OVERHEAD_IPV6 : VXLAN_OVERHEAD_IPV4;
+        struct link_info ul;
+        int r;
+
+        r = underlay_get(ctx, want, &ul, err);
+        if (r == NETD_ENOTFOUND)
+                return 0;
+        if (r < 0)
+                return r;
+        if (mtu + overhead > ul.mtu)
+                detail_add(d, size,
+                           "underlay %s mtu %u cannot carry mtu %u + %u bytes of VXLAN encapsulation",
+                           ul.name, ul.mtu, mtu, overhead);
+        return 0;
+}
+
 static int vxlan_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                        size_t size, struct netd_error *err) {
         char d[DETAIL_MAX] = "";
         struct link_info li;
+        unsigned mtu = want->mtu;
         int r;
 
         detail_copy(detail, size, "");
-        r = link_read_owned(ctx, want->name, &li, ret_state, detail, size, err);
-        if (r <= 0)
+        r = link_read_owned(ctx, want->name, &li, ret_state, d, sizeof(d), err);
+        if (r < 0)
                 return r;
-        vxlan_compare_fixed(&li, want, d, sizeof(d));
-        if (streq(li.kind, "vxlan")) {
-                if (want->mtu && li.mtu != want->mtu)
-                        detail_add(d, sizeof(d), "mtu %u, want %u", li.mtu, want->mtu);
-                if (!(li.flags & IFF_UP))
-                        detail_add(d, sizeof(d), "down");
-                r = link_compare_master(ctx, &li, want->master, "", d, sizeof(d), err);
+        if (r > 0) {
+                vxlan_compare_fixed(&li, want, d, sizeof(d));
+                if (streq(li.kind, "vxlan")) {
+                        if (want->mtu && li.mtu != want->mtu)
+                                detail_add(d, sizeof(d), "mtu %u, want %u", li.mtu, want->mtu);
+                        if (!(li.flags & IFF_UP))
+                                detail_add(d, sizeof(d), "down");
+                        r = link_compare_master(ctx, &li, want->master, "", d, sizeof(d), err);
+                        if (r < 0)
+                                return r;
+                        if (!mtu)
+                                mtu = li.mtu;
+                }
+                *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
+        }
+        /* A foreign interface is not this object: nothing to warn about. */
+        if (*ret_state != FOBJ_CONFLICT && mtu) {
+                r = vxlan_check_underlay(ctx, want, mtu, d, sizeof(d), err);
                 if (r < 0)
                         return r;
         }
-        *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
         detail_copy(detail, size, d);
         return 0;
 }

@@ -35,7 +35,7 @@ export NETD NETCTL BENCH_CLIENT BENCH_SQLITE BENCH_NETLINK
 log=$(mktemp "${TMPDIR:-/tmp}/netd-bench-log.XXXXXX")
 trap 'rm -f "$log"' EXIT
 status=0
-for script in alloc-served-latency.sh alloc-throughput.sh capacity-report.sh bench-netlink.sh; do
+for script in alloc-served-latency.sh alloc-throughput.sh capacity-report.sh bench-netlink.sh bench-resync.sh; do
         : >"$log"
         bash "$here/$script" 2>"$log" | grep '^{'
         rc=${PIPESTATUS[0]}

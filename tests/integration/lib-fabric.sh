@@ -238,7 +238,7 @@ fab_check_state() {
                 ok "$desc"
         else
                 not_ok "$desc"
-                diag "netctl --json fabric status: $2 $3 on host $1: expected $4, got '$(fab_states "$1" "$2" "$3")'"
+                diag "fabric status: $2 $3 on host $1: expected $4, got '$(fab_states "$1" "$2" "$3")'"
                 diag "exit $RC; $(head -c 2000 "$T/status.json") $ERR"
         fi
 }

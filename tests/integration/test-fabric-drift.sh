@@ -63,7 +63,8 @@ ip -n "$HV1" link del vx100
 fab_check_state "vx100 deleted on hv1 -> fabric status: vxlan vx100 missing on hv1" 5 hv1 vxlan vx100 missing
 check "with vx100 gone from hv1, vm1 no longer reaches vm2" fab_no_ping vm1 192.0.2.202
 ip -n "$HV2" link set br-lab mtu 1300
-fab_check_state "br-lab MTU changed on hv2 -> fabric status: bridge br-lab drifted on hv2" 5 hv2 bridge br-lab drifted
+fab_check_state "br-lab MTU changed on hv2 -> fabric status: bridge br-lab drifted on hv2" 5 \
+        hv2 bridge br-lab drifted
 fab_check_status_shape "fabric status --json with drift has the contract's shape"
 nctl --json fabric status
 pycheck "fabric status reports hv1 and hv2 not ok while jump stays ok" "$T/out" <<'EOF'
@@ -112,22 +113,46 @@ else
         diag "agent pids: ${AGENTS[*]:-none}; namespace pids: $(ip netns pids "$HV1" | tr '\n' ' ')"
 fi
 
+# ---- netd restarts: the fabric outlives it, and is resynced on start
+netd_stop
+check_eq "netd stops cleanly on SIGTERM" 0 "$NETD_STATUS"
+no_agents() {
+        [ -z "$(fab_agent_pids "$HV1")$(fab_agent_pids "$HV2")" ]
+}
+check "the agents end when netd is gone (within 5 s)" poll 5 no_agents
+check "with netd stopped vm1 still pings vm2 (netd leaves the fabric up)" fab_ping vm1 192.0.2.202
+ip -n "$HV2" link del vx100
+ip -n "$HV1" link set br-lab mtu 1280
+netd_start main "$JH" managed || exit 1
+fab_check_all_ok "netd restarted: every host connected and ok again without a sync (within 15 s)" 15
+check_vx100 hv2 "$HV2" 198.51.100.12
+fab_check_link "hv1: br-lab MTU 1400 again after the restart" "$HV1" br-lab mtu=1400
+check "vm1 pings vm2 after the netd restart" fab_ping vm1 192.0.2.202
+
 # ---- a foreign interface with a wanted name is a conflict, left alone
 ip -n "$HV2" link add br-x type bridge
 BRX_FP=$(link_fingerprint "$HV2" br-x)
 nctl_ok "network add x --bridge br-x" network add x --cidr 2001:db8:100::/64 --bridge br-x --mtu 1400
+# Refusing the attach or accepting it are both fine; either way the
+# status must show the conflict and nothing may touch br-x.
 nctl network attach x hv2
 if [ "$RC" -eq 0 ]; then
         ok "network attach x hv2 (br-x foreign) is accepted"
-        fab_check_state "fabric status: bridge br-x conflict on hv2" 5 hv2 bridge br-x conflict
-        nctl_ok "fabric sync hv2 with a conflict" fabric sync hv2
-        fab_check_state "after fabric sync: br-x still conflict" 5 hv2 bridge br-x conflict
 else
         expect_error "network attach x hv2 (br-x foreign) fails: conflict" 1 conflict
 fi
-check_eq "the foreign br-x on hv2 is untouched (no alias, MTU, state)" "$BRX_FP" "$(link_fingerprint "$HV2" br-x)"
-nctl network detach x hv2
-[ "$RC" -eq 0 ] || nctl network detach x hv2 --force
+fab_check_state "fabric status: bridge br-x conflict on hv2" 5 hv2 bridge br-x conflict
+nctl fabric sync hv2
+if [ "$RC" -eq 0 ]; then
+        ok "fabric sync hv2 with a conflict"
+else
+        expect_error "fabric sync hv2 with a conflict: conflict" 1 conflict
+fi
+fab_check_state "after fabric sync: br-x still conflict" 5 hv2 bridge br-x conflict
+check_eq "the foreign br-x on hv2 is untouched (no alias, MTU, state)" "$BRX_FP" \
+        "$(link_fingerprint "$HV2" br-x)"
+# --force is the most dangerous way out: it still must not delete br-x.
+nctl_ok "network detach x hv2 --force" network detach x hv2 --force
 check_eq "detaching x from hv2 does not delete the foreign br-x" "$BRX_FP" "$(link_fingerprint "$HV2" br-x)"
 fab_check_all_ok "fabric status: all ok once x is detached" 5
 
@@ -151,4 +176,66 @@ fab_check_link "hv1: t-vm1 carries no netd alias" "$HV1" t-vm1 alias=-
 fab_check_fdb "jump no longer floods to hv1" "$JH" vx100 198.51.100.12 5
 fab_check_fdb "hv2 no longer floods to hv1" "$HV2" vx100 198.51.100.1 5
 fab_check_all_ok "fabric status: all ok after the forced detach" 5
+
+# ---- an unreachable host: reported, flooded to, and removable
+nctl_ok "host add ghost (its namespace does not exist)" host add ghost \
+        --connect "ip netns exec ${P}nosuch" --underlay 198.51.100.99
+nctl network attach lab ghost
+if [ "$RC" -eq 0 ]; then
+        ok "network attach lab ghost is stored"
+else
+        expect_error "network attach lab ghost is stored, the host unavailable" 1 unavailable
+fi
+fab_status
+fab_check_status_shape "fabric status --json with a disconnected host has the contract's shape"
+check_eq "fabric status: ghost connected=false" false \
+        "$(jget "$T/status.json" '[h["connected"] for h in d["hosts"] if h["name"] == "ghost"][0]')"
+fab_check_fdb "jump floods to the attached ghost too" "$JH" vx100 "198.51.100.12 198.51.100.99" 5
+fab_check_fdb "hv2 floods to the attached ghost too" "$HV2" vx100 "198.51.100.1 198.51.100.99" 5
+fab_check_all_ok "fabric status: jump and hv2 stay ok beside the ghost" 5 jump hv2
+# Without --force netd may refuse: it cannot see the ghost's bridge ports.
+nctl network detach lab ghost
+if [ "$RC" -eq 0 ]; then
+        ok "network detach lab ghost"
+else
+        expect_error "network detach lab ghost: unavailable" 1 unavailable
+        nctl network detach lab ghost --force
+        if [ "$RC" -eq 0 ]; then
+                ok "network detach lab ghost --force"
+        else
+                expect_error "network detach lab ghost --force: stored, the host unavailable" 1 unavailable
+        fi
+fi
+fab_check_fdb "jump no longer floods to ghost" "$JH" vx100 198.51.100.12 5
+fab_check_fdb "hv2 no longer floods to ghost" "$HV2" vx100 198.51.100.1 5
+nctl_ok "host remove ghost" host remove ghost
+nctl host show ghost
+expect_error "host show ghost after the remove: not-found" 1 not-found
+
+# ---- a detach while the host is offline is applied when it comes back
+# Without the netd on PATH no agent can start: hv2 stays offline.
+rm -f "$T/bin/netd"
+AGENTS=()
+read -r -a AGENTS < <(fab_agent_pids "$HV2" | tr '\n' ' ')
+[ "${#AGENTS[@]}" -gt 0 ] && kill -KILL "${AGENTS[@]}"
+hv2_offline() {
+        fab_status &&
+                [ "$(jget "$T/status.json" '[h["connected"] for h in d["hosts"] if h["name"] == "hv2"]')" \
+                        == false ]
+}
+check "hv2's agent killed and not restartable -> fabric status: hv2 disconnected" poll 5 hv2_offline
+nctl network detach lab hv2 --force
+if [ "$RC" -eq 0 ]; then
+        ok "network detach lab hv2 --force while hv2 is offline"
+else
+        expect_error "network detach lab hv2 --force while hv2 is offline: stored, unavailable" 1 unavailable
+fi
+fab_check_fdb "jump no longer floods to the offline hv2" "$JH" vx100 "" 5
+check "offline hv2 still has br-lab and vx100" \
+        bash -c "ip -n '$HV2' link show dev br-lab && ip -n '$HV2' link show dev vx100"
+ln -s "$NETD" "$T/bin/netd"
+check "hv2 back: its br-lab and vx100 are deleted without help (within 15 s)" poll 15 \
+        bash -c "! ip -n '$HV2' link show dev vx100 && ! ip -n '$HV2' link show dev br-lab"
+check "hv2: the VM port t-vm2 still exists" fab_link "$HV2" t-vm2
+fab_check_all_ok "fabric status: hv2 connected and ok again" 15 hv2
 exit 0

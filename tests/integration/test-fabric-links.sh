@@ -14,15 +14,29 @@ fab_node hv1 198.51.100.11
 JH=${P}jh
 HV1=${P}hv1
 
-# route_is DEST EXPECTED — `ip route show DEST` on hv1 is exactly EXPECTED.
+# route_show DEST — hv1's routes to DEST as "DEST via GW dev DEV" lines
+# (protocol, metric and flags left out).
+route_show() {
+        ip -n "$HV1" -j route show "$1" >"$T/.route.json" 2>&1
+        pyrun "$T/.route.json" <<'EOF'
+try:
+    routes = load(sys.argv[1])
+except Exception:
+    routes = []
+for r in routes:
+    print(" ".join(x for x in (r.get("dst"), "via", r.get("gateway"), "dev", r.get("dev")) if x))
+EOF
+}
+
+# route_is DEST EXPECTED — route_show DEST is exactly EXPECTED.
 route_is() {
-        [ "$(ip -n "$HV1" route show "$1" | sed 's/ *$//')" == "$2" ]
+        [ "$(route_show "$1")" == "$2" ]
 }
 
 # check_route DESC DEST EXPECTED [SECONDS]
 check_route() {
         poll "${4:-0}" route_is "$2" "$3" >/dev/null 2>&1
-        check_eq "$1" "$3" "$(ip -n "$HV1" route show "$2" | sed 's/ *$//')"
+        check_eq "$1" "$3" "$(route_show "$2")"
 }
 
 # route_states DEST — states of hv1's route objects naming DEST, from a
@@ -84,6 +98,26 @@ nctl link remove hv1 vp-a
 expect_error "link remove of a removed link: not-found" 1 not-found
 check "the VM ports survived the link's life" \
         bash -c "ip -n '$HV1' link show dev t-vma && ip -n '$HV1' link show dev t-vmb"
+
+nctl_ok "link add hv1 veth vp-a --peer vp-b (again, no masters)" link add hv1 veth vp-a --peer vp-b
+nctl link add hv1 veth vp-a --peer vp-c
+expect_error "link add of a taken name: exists" 1 exists
+nctl_ok "link remove hv1 vp-a" link remove hv1 vp-a
+check "hv1: vp-a and vp-b are deleted again (within 5 s)" poll 5 \
+        bash -c "! ip -n '$HV1' link show dev vp-a && ! ip -n '$HV1' link show dev vp-b"
+
+# ---- the default bridge name is br-NET cut to 15 characters
+nctl_ok "network add averyverylongname" network add averyverylongname --cidr 2001:db8:200::/64
+nctl_ok "network attach averyverylongname hv1" network attach averyverylongname hv1
+check "hv1: its bridge is br-averyverylon (within 5 s)" poll 5 fab_link "$HV1" br-averyverylon
+fab_check_link "hv1: br-averyverylon is netd's bridge, up" "$HV1" br-averyverylon \
+        kind=bridge alias=netd:managed up=1
+nctl network detach averyverylongname nosuch
+expect_error "network detach from an unknown host: not-found" 1 not-found
+nctl_ok "network detach averyverylongname hv1" network detach averyverylongname hv1
+check "hv1: br-averyverylon is deleted (within 5 s)" poll 5 fab_no_link "$HV1" br-averyverylon
+nctl network detach averyverylongname hv1
+expect_error "network detach of a network not attached: not-found" 1 not-found
 
 # ---- static routes
 nctl_ok "route add hv1 203.0.113.0/24 --via 192.0.2.254 --dev br-lab" \
@@ -151,6 +185,10 @@ hostile "route add: IPv6 gateway for an IPv4 destination" invalid \
         route add hv1 203.0.113.0/24 --via 2001:db8::1
 hostile "network attach: shell in --uplink" invalid network attach lab hv1 --uplink "u0;reboot"
 hostile "network attach: --address prefix /33" invalid network attach lab hv1 --address 192.0.2.11/33
+hostile "network attach: uplink of 16 characters" invalid network attach x hv1 --uplink aaaaaaaaaaaaaaaa
+hostile "network attach of an unknown network" not-found network attach nosuch hv1
+hostile "network attach to an unknown host" not-found network attach lab nosuch
+hostile "host add of a taken name" exists host add hv1 --connect local --underlay 198.51.100.50
 nctl_ok "fabric sync after the hostile requests" fabric sync
 fab_check_all_ok "fabric status: hv1 still all ok" 5 hv1
 nctl host show evil
@@ -159,4 +197,27 @@ check "the newline in --connect never reached a shell" test ! -e "$T/pwned"
 check_eq "no interface, route or host was created by the hostile requests" "$BEFORE" "$(snapshot)"
 check "hv1: br-lab still carries 192.0.2.11/24 after the refused re-attach" \
         bash -c "ip -n '$HV1' -o addr show dev br-lab | grep -qw 'inet 192.0.2.11/24'"
+
+# ---- an uplink: enslaved on attach, released but never deleted on detach
+ip -n "$HV1" link add up0 type veth peer name up0-p
+nctl_ok "network attach x hv1 --uplink up0 (updates the attachment)" network attach x hv1 --uplink up0
+poll 5 bash -c "ip -n '$HV1' link show dev up0 | grep -q 'master br-x'" >/dev/null 2>&1
+fab_check_link "hv1: the uplink up0 is enslaved to br-x, up" "$HV1" up0 master=br-x up=1
+fab_check_all_ok "fabric status: every object ok with the uplink" 5 hv1
+ip -n "$HV1" link set up0 nomaster
+not_all_ok() {
+        ! fab_all_ok "$@"
+}
+check "uplink taken off br-x out of band -> fabric status not all ok" poll 5 not_all_ok hv1
+nctl_ok "fabric sync hv1" fabric sync hv1
+fab_check_link "hv1: up0 is back on br-x" "$HV1" up0 master=br-x
+nctl network detach x hv1
+expect_error "network detach x hv1 with the VM port t-vmb on br-x: conflict" 1 conflict
+nctl_ok "network detach x hv1 --force" network detach x hv1 --force
+check "hv1: br-x is deleted (within 5 s)" poll 5 fab_no_link "$HV1" br-x
+check "hv1: the uplink up0 still exists" fab_link "$HV1" up0
+check "hv1: the VM port t-vmb still exists" fab_link "$HV1" t-vmb
+fab_check_link "hv1: br-lab is untouched by detaching x" "$HV1" br-lab \
+        kind=bridge mtu=1400 alias=netd:managed up=1
+fab_check_all_ok "fabric status: every object ok at the end" 5 hv1
 exit 0

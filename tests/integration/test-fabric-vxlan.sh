@@ -91,7 +91,8 @@ if [ "$RC" -ne 0 ]; then
 fi
 ok "allocate cluster c1 (compact)"
 node() { # NAME — "MAC IP FQDN"
-        jget "$T/c1.json" "[n['mac'] + ' ' + n['ip'] + ' ' + n['fqdn'] for n in d['nodes'] if n['name'] == '$1']"
+        jget "$T/c1.json" \
+                "[n['mac'] + ' ' + n['ip'] + ' ' + n['fqdn'] for n in d['nodes'] if n['name'] == '$1']"
 }
 read -r MAC1 IP1 FQDN1 < <(node master-0)
 read -r MAC2 IP2 FQDN2 < <(node master-1)
@@ -156,9 +157,13 @@ ip -n "${P}vm6a" addr add 203.0.113.10/24 dev eth0
 ip -n "${P}vm6b" addr add 203.0.113.11/24 dev eth0
 check "vm6a pings vm6b through VXLAN over the IPv6 underlay" fab_ping vm6a 203.0.113.11
 for h in jump hv1 hv2; do
-        fab_check_fdb "$h: lab's flood set is unchanged by lab6" "${NS[$h]}" vx100 "$(others "$h" jump hv1 hv2)"
+        fab_check_fdb "$h: lab's flood set is unchanged by lab6" "${NS[$h]}" vx100 \
+                "$(others "$h" jump hv1 hv2)"
 done
 
 fab_check_all_ok "fabric status: every host connected, every object ok" 10
+nctl_ok "fabric status (text)" fabric status
+check "fabric status (text) names every host" \
+        bash -c 'for h in jump hv1 hv2 hv3 v6a v6b; do grep -qw "$h" "$1" || exit 1; done' - "$T/out"
 fab_check_status_shape "final fabric status --json has the contract's shape"
 exit 0

@@ -438,7 +438,9 @@ static void test_vxlan_ipv6(void **state) {
         struct json_object *j;
 
         (void)state;
-        sh("ip link add ul6-a type veth peer name ul6-b");
+        /* Large enough for the kernel's default MTU of 1500 plus the IPv6
+         * encapsulation, so checks have nothing to warn about. */
+        sh("ip link add ul6-a mtu 9000 type veth peer name ul6-b");
         sh("ip addr add 2001:db8::1/64 dev ul6-a nodad && ip link set ul6-a up");
         ensure(&br);
         ensure(&vx);
@@ -466,6 +468,62 @@ static void test_vxlan_foreign(void **state) {
         assert_int_equal(link_int(j, "linkinfo", "info_data", "id"), 7);
         json_object_put(j);
         sh("ip link del vx-f");
+}
+
+static void test_vxlan_underlay_mtu(void **state) {
+        struct fobj vx = vxlan("vx-m", 500, "198.51.100.1", "", 1500), any = vx;
+        struct fobj vx6 = vxlan("vx-m6", 600, "2001:db8:5::1", "", 1500);
+        struct json_object *req, *reply, *r;
+        struct netd_error err = {0};
+
+        (void)state;
+        sh("ip link add ulm-a mtu 1500 type veth peer name ulm-b");
+        sh("ip addr add 198.51.100.1/24 dev ulm-a && ip link set ulm-a up");
+        /* Even before it exists, the wanted MTU can be judged. */
+        expect(&vx, FOBJ_MISSING,
+               "underlay ulm-a mtu 1500 cannot carry mtu 1500 + 50 bytes of VXLAN encapsulation");
+        assert_int_equal(fobj_ops(FOBJ_VXLAN)->ensure(ctx, &vx, &err), 0);
+        /* A warning only: the VXLAN is as asked. */
+        expect(&vx, FOBJ_OK,
+               "underlay ulm-a mtu 1500 cannot carry mtu 1500 + 50 bytes of VXLAN encapsulation");
+        sh("ip link set vx-m mtu 1400");
+        expect(&vx, FOBJ_DRIFTED,
+               "mtu 1400, want 1500; underlay ulm-a mtu 1500 cannot carry mtu 1500 + 50 bytes of VXLAN "
+               "encapsulation");
+
+        /* The agent reports it in apply's results. */
+        req = agent_request_new("apply", &vx, 1);
+        reply = agent_handle(ctx, req);
+        json_object_put(req);
+        r = json_object_array_get_idx(path(reply, "results", NULL, NULL), 0);
+        assert_null(path(r, "error", NULL, NULL));
+        assert_string_equal(link_str(r, "state", NULL, NULL), "drifted");
+        assert_string_equal(link_str(r, "after", NULL, NULL), "ok");
+        assert_non_null(strstr(link_str(r, "detail", NULL, NULL), "underlay ulm-a mtu 1500 cannot carry"));
+        json_object_put(reply);
+
+        /* No MTU wanted: the VXLAN's own one counts. */
+        any.mtu = 0;
+        sh("ip link set ulm-a mtu 1549");
+        expect(&any, FOBJ_OK,
+               "underlay ulm-a mtu 1549 cannot carry mtu 1500 + 50 bytes of VXLAN encapsulation");
+        sh("ip link set ulm-a mtu 1550");
+        expect(&any, FOBJ_OK, "");
+        sh("ip link set ulm-a mtu 9000");
+        ensure(&vx);
+        /* The address moved elsewhere: no underlay, nothing to judge. */
+        sh("ip link set ulm-a mtu 1500 && ip addr flush dev ulm-a");
+        expect(&vx, FOBJ_OK, "");
+        remove_ok(&vx);
+
+        /* IPv6 costs 20 bytes more. */
+        sh("ip addr add 2001:db8:5::1/64 dev ulm-a nodad && ip link set ulm-a mtu 1569");
+        expect(&vx6, FOBJ_MISSING,
+               "underlay ulm-a mtu 1569 cannot carry mtu 1500 + 70 bytes of VXLAN encapsulation");
+        sh("ip link set ulm-a mtu 1570");
+        ensure(&vx6);
+        remove_ok(&vx6);
+        sh("ip link del ulm-a");
 }
 
 static void test_port(void **state) {
@@ -1024,14 +1082,23 @@ static int teardown(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_bridge),         cmocka_unit_test(test_bridge_wrong_kind),
-                cmocka_unit_test(test_bridge_foreign), cmocka_unit_test(test_veth),
-                cmocka_unit_test(test_veth_foreign),   cmocka_unit_test(test_vxlan_ipv4),
-                cmocka_unit_test(test_vxlan_ipv6),     cmocka_unit_test(test_vxlan_foreign),
-                cmocka_unit_test(test_port),           cmocka_unit_test(test_address),
-                cmocka_unit_test(test_route),          cmocka_unit_test(test_fdb),
-                cmocka_unit_test(test_foreign_ports),  cmocka_unit_test(test_errors),
-                cmocka_unit_test(test_agent_handle),   cmocka_unit_test(test_agent_validation),
+                cmocka_unit_test(test_bridge),
+                cmocka_unit_test(test_bridge_wrong_kind),
+                cmocka_unit_test(test_bridge_foreign),
+                cmocka_unit_test(test_veth),
+                cmocka_unit_test(test_veth_foreign),
+                cmocka_unit_test(test_vxlan_ipv4),
+                cmocka_unit_test(test_vxlan_ipv6),
+                cmocka_unit_test(test_vxlan_foreign),
+                cmocka_unit_test(test_vxlan_underlay_mtu),
+                cmocka_unit_test(test_port),
+                cmocka_unit_test(test_address),
+                cmocka_unit_test(test_route),
+                cmocka_unit_test(test_fdb),
+                cmocka_unit_test(test_foreign_ports),
+                cmocka_unit_test(test_errors),
+                cmocka_unit_test(test_agent_handle),
+                cmocka_unit_test(test_agent_validation),
                 cmocka_unit_test(test_agent_stdio),
         };
 

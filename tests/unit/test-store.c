@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,57 +13,10 @@
 #include "db/network.h"
 #include "db/store.h"
 
-struct fixture {
-        char dir[64];
-        char path[128];
-        struct store *s;
-};
-
-static int fixture_teardown(void **state) {
-        struct fixture *f = *state;
-        struct dirent *de;
-        DIR *d;
-
-        store_close(f->s);
-        d = opendir(f->dir);
-        if (d) {
-                while ((de = readdir(d))) {
-                        char p[512];
-
-                        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                                continue;
-                        snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-                        unlink(p);
-                }
-                closedir(d);
-        }
-        rmdir(f->dir);
-        free(f);
-        return 0;
-}
+#include "store-fixture.h"
 
 static int fixture_setup(void **state) {
-        struct fixture *f = calloc(1, sizeof(*f));
-        struct netd_error err = {};
-
-        if (!f)
-                return -1;
-        strscpy(f->dir, sizeof(f->dir), "/tmp/netd-test-store-XXXXXX");
-        if (!mkdtemp(f->dir))
-                return -1;
-        snprintf(f->path, sizeof(f->path), "%s/netd.db", f->dir);
-        if (store_open(f->path, &f->s, &err) < 0) {
-                fprintf(stderr, "store_open: %s\n", err.message);
-                *state = f;
-                fixture_teardown(state);
-                return -1;
-        }
-        *state = f;
-        return 0;
-}
-
-static struct store *fixture_store(void **state) {
-        return ((struct fixture *)*state)->s;
+        return fixture_setup_prefix(state, "netd-test-store");
 }
 
 static void assert_addr(const struct addr *a, const char *want) {
