@@ -447,12 +447,36 @@ out:
         return r;
 }
 
+/* Who still uses network `id`: the first names (comma-separated) from
+ * `sql` (which takes the id and a limit, and returns name and the total
+ * count) into `listed`, the count into *ret_n. */
+static int network_users(struct store *s, const char *sql, int64_t id, char *listed, size_t size,
+                         int64_t *ret_n, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
+
+        listed[0] = '\0';
+        *ret_n = 0;
+        r = store_prepare(s, sql, &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(stmt, 1, id);
+        sqlite3_bind_int(stmt, 2, USERS_LISTED);
+        for (int i = 0; (r = store_step(s, stmt, err)) > 0; i++) {
+                size_t len = strlen(listed);
+
+                *ret_n = sqlite3_column_int64(stmt, 1);
+                snprintf(listed + len, size - len, "%s%s", i ? ", " : "", sqlite3_column_text(stmt, 0));
+        }
+        return r < 0 ? r : 0;
+}
+
 int network_remove(struct store *s, const char *name, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_stmt_ sqlite3_stmt *users = NULL, *del = NULL;
+        _cleanup_stmt_ sqlite3_stmt *del = NULL;
         _cleanup_network_ struct network *n = NULL;
-        char listed[USERS_LISTED * (NAME_MAX_LEN + 2) + 8] = "";
-        int64_t id, n_users = 0;
+        char listed[USERS_LISTED * (NAME_MAX_LEN + 2) + 8];
+        int64_t id, n_users;
         int r;
 
         r = store_tx_begin(s, true, &tx, err);
@@ -462,20 +486,9 @@ int network_remove(struct store *s, const char *name, struct netd_error *err) {
         if (r < 0)
                 return r;
 
-        r = store_prepare(
+        r = network_users(
                 s, "SELECT name, count(*) OVER () FROM clusters WHERE network_id = ? ORDER BY name LIMIT ?",
-                &users, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(users, 1, id);
-        sqlite3_bind_int(users, 2, USERS_LISTED);
-        for (int i = 0; (r = store_step(s, users, err)) > 0; i++) {
-                size_t len = strlen(listed);
-
-                n_users = sqlite3_column_int64(users, 1);
-                snprintf(listed + len, sizeof(listed) - len, "%s%s", i ? ", " : "",
-                         sqlite3_column_text(users, 0));
-        }
+                id, listed, sizeof(listed), &n_users, err);
         if (r < 0)
                 return r;
         if (n_users > 0)
@@ -485,25 +498,11 @@ int network_remove(struct store *s, const char *name, struct netd_error *err) {
                                  n_users > USERS_LISTED ? ", ..." : "", n_users == 1 ? "it" : "them");
 
         /* Hosts it is attached to hold its bridges: detach first. */
-        sqlite3_finalize(users);
-        users = NULL;
-        listed[0] = '\0';
-        r = store_prepare(
+        r = network_users(
                 s,
                 "SELECT h.name, count(*) OVER () FROM attachments a JOIN hosts h ON h.id = a.host_id"
                 " WHERE a.network_id = ? ORDER BY h.name LIMIT ?",
-                &users, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(users, 1, id);
-        sqlite3_bind_int(users, 2, USERS_LISTED);
-        for (int i = 0; (r = store_step(s, users, err)) > 0; i++) {
-                size_t len = strlen(listed);
-
-                n_users = sqlite3_column_int64(users, 1);
-                snprintf(listed + len, sizeof(listed) - len, "%s%s", i ? ", " : "",
-                         sqlite3_column_text(users, 0));
-        }
+                id, listed, sizeof(listed), &n_users, err);
         if (r < 0)
                 return r;
         if (n_users > 0)

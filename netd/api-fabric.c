@@ -249,7 +249,7 @@ static void detach_now(struct detach *dt) {
  * The uplink is foreign too, but it is the attachment's own. */
 static void on_detach_ports(struct json_object *ports, int code, const char *message, void *userdata) {
         struct detach *dt = userdata;
-        char list[400] = "", msg[600];
+        char list[400] = "", msg[1024];
         size_t used = 0, foreign = 0;
 
         if (code < 0) {

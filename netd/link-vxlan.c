@@ -49,32 +49,16 @@ struct underlay_find {
         int ifindex; /* the first interface holding `local`; 0 = none */
 };
 
-static struct nla_policy underlay_addr_policy[IFA_MAX + 1] = {
-        [IFA_ADDRESS] = {.minlen = 4},
-        [IFA_LOCAL] = {.minlen = 4},
-};
-
 static int on_underlay_addr(struct nl_msg *msg, void *arg) {
         struct underlay_find *f = arg;
-        struct nlmsghdr *h = nlmsg_hdr(msg);
-        struct nlattr *tb[IFA_MAX + 1], *a;
-        struct ifaddrmsg *ifa;
         struct addr have;
+        unsigned prefixlen;
+        int ifindex;
 
-        if (f->ifindex || h->nlmsg_type != RTM_NEWADDR ||
-            nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, underlay_addr_policy) < 0)
+        if (f->ifindex || !nl_addr_msg_read(msg, f->local->family, &ifindex, &have, &prefixlen))
                 return NL_OK;
-        ifa = nlmsg_data(h);
-        if (ifa->ifa_family != f->local->family)
-                return NL_OK;
-        /* IPv4 keeps the interface's own address in IFA_LOCAL (IFA_ADDRESS is
-         * the peer on point-to-point links); IPv6 has only IFA_ADDRESS. */
-        a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-        if (!a || (size_t)nla_len(a) < (ifa->ifa_family == AF_INET ? 4u : 16u))
-                return NL_OK;
-        addr_from_bytes(ifa->ifa_family, nla_data(a), &have);
         if (addr_cmp(&have, f->local) == 0)
-                f->ifindex = (int)ifa->ifa_index;
+                f->ifindex = ifindex;
         return NL_OK;
 }
 

@@ -139,6 +139,11 @@ void addr_from_bytes(int family, const void *bytes, struct addr *ret);
 /* The byte form of `a` (4 or 16 bytes) into buf; returns the length. */
 size_t addr_to_bytes(const struct addr *a, uint8_t buf[16]);
 
+/* Read one RTM_NEWADDR message of `family`: the interface, its own address
+ * and prefix length; false if it is not one or carries no usable address. */
+bool nl_addr_msg_read(struct nl_msg *msg, int family, int *ret_ifindex, struct addr *ret_addr,
+                      unsigned *ret_prefixlen);
+
 /* The effective VXLAN destination port of an object (0 means the default). */
 static inline uint16_t fobj_dstport(const struct fobj *o) {
         return o->dstport ? o->dstport : VXLAN_DSTPORT;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -283,6 +284,33 @@ struct nl_addr *nladdr_from_addr(const struct addr *a, unsigned prefixlen) {
         if (na)
                 nl_addr_set_prefixlen(na, (int)prefixlen);
         return na;
+}
+
+static struct nla_policy ifaddr_policy[IFA_MAX + 1] = {
+        [IFA_ADDRESS] = {.minlen = 4},
+        [IFA_LOCAL] = {.minlen = 4},
+};
+
+bool nl_addr_msg_read(struct nl_msg *msg, int family, int *ret_ifindex, struct addr *ret_addr,
+                      unsigned *ret_prefixlen) {
+        struct nlmsghdr *h = nlmsg_hdr(msg);
+        struct nlattr *tb[IFA_MAX + 1], *a;
+        struct ifaddrmsg *ifa;
+
+        if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, ifaddr_policy) < 0)
+                return false;
+        ifa = nlmsg_data(h);
+        if (ifa->ifa_family != family)
+                return false;
+        /* IPv4 keeps the interface's own address in IFA_LOCAL (IFA_ADDRESS is
+         * the peer on point-to-point links); IPv6 has only IFA_ADDRESS. */
+        a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (!a || (size_t)nla_len(a) < (ifa->ifa_family == AF_INET ? 4u : 16u))
+                return false;
+        addr_from_bytes(ifa->ifa_family, nla_data(a), ret_addr);
+        *ret_ifindex = (int)ifa->ifa_index;
+        *ret_prefixlen = ifa->ifa_prefixlen;
+        return true;
 }
 
 /* ---- links ---- */

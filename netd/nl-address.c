@@ -17,38 +17,21 @@ struct addr_find {
         unsigned want_len;
 };
 
-static struct nla_policy addr_policy[IFA_MAX + 1] = {
-        [IFA_ADDRESS] = {.minlen = 4},
-        [IFA_LOCAL] = {.minlen = 4},
-};
-
 static int on_addr(struct nl_msg *msg, void *arg) {
         struct addr_find *f = arg;
-        struct nlmsghdr *h = nlmsg_hdr(msg);
-        struct nlattr *tb[IFA_MAX + 1], *a;
-        struct ifaddrmsg *ifa;
         struct addr have;
-        size_t need;
+        unsigned prefixlen;
+        int ifindex;
 
-        if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, addr_policy) < 0)
+        if (!nl_addr_msg_read(msg, f->want->family, &ifindex, &have, &prefixlen) || ifindex != f->ifindex)
                 return NL_OK;
-        ifa = nlmsg_data(h);
-        if ((int)ifa->ifa_index != f->ifindex || ifa->ifa_family != f->want->family)
-                return NL_OK;
-        /* IPv4 keeps the interface's own address in IFA_LOCAL (IFA_ADDRESS is
-         * the peer on point-to-point links); IPv6 has only IFA_ADDRESS. */
-        a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-        need = ifa->ifa_family == AF_INET ? 4 : 16;
-        if (!a || (size_t)nla_len(a) < need)
-                return NL_OK;
-        addr_from_bytes(ifa->ifa_family, nla_data(a), &have);
         if (addr_cmp(&have, f->want) != 0)
                 return NL_OK;
         if (!f->found) {
                 f->found = true;
-                f->prefixlen = ifa->ifa_prefixlen;
+                f->prefixlen = prefixlen;
         }
-        if (ifa->ifa_prefixlen == f->want_len)
+        if (prefixlen == f->want_len)
                 f->exact = true;
         return NL_OK;
 }
