@@ -165,24 +165,13 @@ static void host_ref_from_row(sqlite3_stmt *stmt, struct host_ref *ret) {
 }
 
 static int host_ref_find(struct store *s, const char *name, struct host_ref *ret, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        char sql[sizeof(host_ref_columns) + 32];
-        int r;
+        _cleanup_host_ struct host *h = NULL;
+        int r = host_find(s, name, &h, &ret->id, err);
 
-        r = name_check("host name", name, err);
         if (r < 0)
                 return r;
-        snprintf(sql, sizeof(sql), "%s WHERE name = ?", host_ref_columns);
-        r = store_prepare(s, sql, &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-        r = store_step(s, stmt, err);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return error_set(err, NETD_ENOTFOUND, "host %s not found", name);
-        host_ref_from_row(stmt, ret);
+        strscpy(ret->name, sizeof(ret->name), h->name);
+        ret->underlay = h->underlay;
         return 0;
 }
 

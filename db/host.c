@@ -224,8 +224,7 @@ static int host_from_row(sqlite3_stmt *stmt, struct host **ret, struct netd_erro
         return 0;
 }
 
-static int host_find(struct store *s, const char *name, struct host **ret, int64_t *ret_id,
-                     struct netd_error *err) {
+int host_find(struct store *s, const char *name, struct host **ret, int64_t *ret_id, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         char sql[sizeof(host_columns) + 32];
         int r;

@@ -59,6 +59,10 @@ int migrations_apply(struct store *s, struct netd_error *err);
 /* A network with its row id; NETD_ENOTFOUND when absent (db/network.c). */
 int network_find(struct store *s, const char *name, struct network **ret, int64_t *ret_id,
                  struct netd_error *err);
+/* A host with its row id; NETD_ENOTFOUND when absent (db/host.c). `ret`
+ * may be NULL when only the id is wanted. */
+struct host;
+int host_find(struct store *s, const char *name, struct host **ret, int64_t *ret_id, struct netd_error *err);
 /* Every network ordered by name, with their ids in *ret_ids. */
 int network_find_all(struct store *s, struct network ***ret, int64_t **ret_ids, size_t *ret_n,
                      struct netd_error *err);
