@@ -19,7 +19,7 @@
 
 #define BRIDGE_PREFIX "br-"
 /* "addr:" + device + ":" + address, the longest identity. */
-#define KEY_LEN (8 + IFNAME_MAX_LEN + ADDR_STRLEN)
+#define KEY_LEN (16 + NAME_MAX_LEN + ADDR_STRLEN)
 
 /* ---- small helpers ---- */
 
@@ -127,6 +127,9 @@ static size_t fobj_keys(const struct fobj *o, char keys[2][KEY_LEN]) {
         case FOBJ_FDB:
                 snprintf(keys[0], KEY_LEN, "fdb:%s:%s", o->dev, addr_format(&o->addr, a, sizeof(a)));
                 return 1;
+        case FOBJ_LIBVIRT_NETWORK:
+                snprintf(keys[0], KEY_LEN, "libvirt-network:%s", o->network);
+                return 1;
         default:
                 return 0;
         }
@@ -154,14 +157,17 @@ struct host_ref {
         int64_t id;
         char name[NAME_MAX_LEN + 1];
         struct addr underlay;
+        bool libvirt; /* has a libvirt URI */
 };
 
-static const char host_ref_columns[] = "SELECT id, name, underlay, underlay_family FROM hosts";
+static const char host_ref_columns[] =
+        "SELECT id, name, underlay, underlay_family, coalesce(libvirt, '') <> '' FROM hosts";
 
 static void host_ref_from_row(sqlite3_stmt *stmt, struct host_ref *ret) {
         ret->id = sqlite3_column_int64(stmt, 0);
         column_string(stmt, 1, ret->name, sizeof(ret->name));
         store_column_addr(stmt, 2, store_family_from_db(sqlite3_column_int(stmt, 3)), &ret->underlay);
+        ret->libvirt = sqlite3_column_int(stmt, 4) != 0;
 }
 
 static int host_ref_find(struct store *s, const char *name, struct host_ref *ret, struct netd_error *err) {
@@ -172,6 +178,7 @@ static int host_ref_find(struct store *s, const char *name, struct host_ref *ret
                 return r;
         strscpy(ret->name, sizeof(ret->name), h->name);
         ret->underlay = h->underlay;
+        ret->libvirt = !isempty(h->libvirt);
         return 0;
 }
 
@@ -277,6 +284,15 @@ static int desired_attachment(struct store *s, const struct host_ref *h, const s
         r = fobj_vec_push(out, &o, err);
         if (r < 0)
                 return r;
+        if (h->libvirt) {
+                /* VMs attach with --network network=NET: libvirt's name for the bridge. */
+                o = (struct fobj){.kind = FOBJ_LIBVIRT_NETWORK};
+                strscpy(o.network, sizeof(o.network), row->a.network);
+                strscpy(o.master, sizeof(o.master), row->a.bridge);
+                r = fobj_vec_push(out, &o, err);
+                if (r < 0)
+                        return r;
+        }
         if (row->a.uplink[0]) {
                 o = (struct fobj){.kind = FOBJ_PORT};
                 strscpy(o.name, sizeof(o.name), row->a.uplink);

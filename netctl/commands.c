@@ -88,6 +88,12 @@ static const struct command_flag flags_fabric_status[] = {
         {NULL},
 };
 
+static const struct command_flag flags_vm_list[] = {
+        {"host", "host", FLAG_STRING, "HOST", "only the VMs of this host"},
+        {"json", NULL, FLAG_FORMAT, NULL, "print JSON", OUTPUT_JSON},
+        {NULL},
+};
+
 /* A new command is a row here (plus its flags array) naming a command of
  * netd/proto.c; commands_check() holds the two tables together. A new kind
  * of reply also needs a view in output.h with at least a text renderer;
@@ -261,6 +267,41 @@ const struct command commands[] = {
                 .proto = "fabric.sync",
                 .view = VIEW_FABRIC_SYNCED,
                 .help = "repair the fabric on every host, or on HOST",
+        },
+        {
+                .words = {"vm", "list"},
+                .flags = flags_vm_list,
+                .proto = "vm.list",
+                .view = VIEW_VM_LIST,
+                .help = "list the VMs of every libvirt host, matched to clusters by MAC",
+        },
+        {
+                .words = {"export", "clusterinstance"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.clusterinstance",
+                .view = VIEW_EXPORT,
+                .help = "a ZTP ClusterInstance (siteconfig v1alpha1) of a cluster",
+        },
+        {
+                .words = {"export", "siteconfig"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.siteconfig",
+                .view = VIEW_EXPORT,
+                .help = "a ZTP SiteConfig (ran.openshift.io/v1) of a cluster",
+        },
+        {
+                .words = {"export", "inventory"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.inventory",
+                .view = VIEW_EXPORT,
+                .help = "a DCI-style Ansible inventory of a cluster",
+        },
+        {
+                .words = {"export", "dnsmasq"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.dnsmasq",
+                .view = VIEW_EXPORT,
+                .help = "the dnsmasq lines of a cluster",
         },
         {},
 };

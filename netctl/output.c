@@ -685,6 +685,19 @@ static int fabric_check(struct json_object *data, struct netd_error *err) {
         return 0;
 }
 
+/* A libvirt host's connection, under its header line. */
+static void libvirt_text(FILE *out, struct json_object *lv) {
+        struct json_object *v;
+        const char *error = field_text(lv, "error");
+
+        if (!lv || !field_text(lv, "uri"))
+                return;
+        json_object_object_get_ex(lv, "connected", &v);
+        fprintf(out, "libvirt %s  %s%s%s\n", field_text(lv, "uri"),
+                v && json_object_get_boolean(v) ? "connected" : "disconnected", error ? ": " : "",
+                error ? error : "");
+}
+
 /* Per host a header line and its objects, then one summary line. The
  * object tables of all hosts share their column widths. */
 static int fabric_text(FILE *out, struct json_object *data, bool synced, struct netd_error *err) {
@@ -740,6 +753,7 @@ static int fabric_text(FILE *out, struct json_object *data, bool synced, struct 
                 fprintf(out, "%s%s  %s%s%s\n", i ? "\n" : "", field_text(h, "name"),
                         connected ? "connected" : "disconnected", !connected && error ? ": " : "",
                         !connected && error ? error : "");
+                libvirt_text(out, field_object(h, "libvirt"));
                 if (ends[i] > from)
                         table_print_rows(&t, width, from, ends[i], out);
                 else
@@ -783,6 +797,95 @@ static int text_fabric_status(FILE *out, struct json_object *data, struct json_o
 static int text_fabric_synced(FILE *out, struct json_object *data, struct json_object *args _unused_,
                               struct netd_error *err) {
         return fabric_text(out, data, true, err);
+}
+
+/* ---- libvirt ---- */
+
+static int vm_list_check(struct json_object *data, struct netd_error *err) {
+        struct json_object *list = field_array(data, "vms"), *un = NULL;
+
+        if (!list)
+                return malformed(err, "no \"vms\" list");
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *vm = json_object_array_get_idx(list, i), *ifaces;
+
+                if (!json_object_is_type(vm, json_type_object) || !field_text(vm, "host") ||
+                    !field_text(vm, "name"))
+                        return malformed(err, "a VM without host or name");
+                ifaces = field_array(vm, "interfaces");
+                for (size_t k = 0; ifaces && k < json_object_array_length(ifaces); k++)
+                        if (!json_object_is_type(json_object_array_get_idx(ifaces, k), json_type_object))
+                                return malformed(err, "a VM interface that is no object");
+        }
+        if (json_object_object_get_ex(data, "unreachable", &un) && un &&
+            !json_object_is_type(un, json_type_array))
+                return malformed(err, "\"unreachable\" is no list");
+        return 0;
+}
+
+/* One row per interface; the VM's own columns only on its first. Hosts
+ * that did not answer follow the table, so a partial list is never taken
+ * for the whole lab. */
+static int text_vm_list(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                        struct netd_error *err) {
+        static const char *const headers[] = {"HOST", "NAME", "STATE",  "UUID",      "CLUSTER",
+                                              "NODE", "MAC",  "SOURCE", "ROOT DISK", NULL};
+        struct json_object *list = field_array(data, "vms"), *un = NULL;
+        size_t n_managed = 0, n;
+        struct table t;
+        int r = vm_list_check(data, err);
+
+        if (r < 0)
+                return r;
+        n = json_object_array_length(list);
+        json_object_object_get_ex(data, "unreachable", &un);
+        if (n == 0)
+                fputs("no VMs\n", out);
+        else {
+                table_init(&t, headers);
+                for (size_t i = 0; i < n; i++) {
+                        struct json_object *vm = json_object_array_get_idx(list, i);
+                        struct json_object *ifaces = field_array(vm, "interfaces");
+                        size_t n_if = ifaces ? json_object_array_length(ifaces) : 0;
+                        const char *disk = field_text(vm, "root_disk");
+
+                        n_managed += field_text(vm, "cluster") != NULL;
+                        for (size_t k = 0; k < (n_if ? n_if : 1); k++) {
+                                struct json_object *f = n_if ? json_object_array_get_idx(ifaces, k) : NULL;
+
+                                if (k == 0)
+                                        table_row(&t, field_text(vm, "host"), field_text(vm, "name"),
+                                                  field_text(vm, "state"), field_text(vm, "uuid"),
+                                                  field_text(vm, "cluster"), field_text(vm, "node"),
+                                                  f ? field_text(f, "mac") : NULL,
+                                                  f ? field_text(f, "source") : NULL,
+                                                  disk ? disk : field_text(vm, "root_disk_note"));
+                                else
+                                        table_row(&t, "", "", "", "", "", "", field_text(f, "mac"),
+                                                  field_text(f, "source"), "");
+                        }
+                }
+                r = table_print(&t, out, err);
+                if (r < 0)
+                        return r;
+                fprintf(out, "\n%zu %s, %zu in clusters\n", n, plural(n, "VM", "VMs"), n_managed);
+        }
+        for (size_t i = 0; un && i < json_object_array_length(un); i++) {
+                struct json_object *h = json_object_array_get_idx(un, i);
+                fprintf(out, "host %s: not listed: %s\n", or_dash(field_text(h, "host")),
+                        or_dash(field_text(h, "error")));
+        }
+        return 0;
+}
+
+static int text_export(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                       struct netd_error *err) {
+        const char *text = field_text(data, "text");
+
+        if (!text)
+                return malformed(err, "no \"text\" in the export");
+        fputs(text, out);
+        return 0;
 }
 
 /* ---- JSON back end ---- */
@@ -926,6 +1029,15 @@ static int json_fabric(FILE *out, struct json_object *data, struct json_object *
         return json_data(out, data, args, err);
 }
 
+static int json_vm_list(FILE *out, struct json_object *data, struct json_object *args,
+                        struct netd_error *err) {
+        int r = vm_list_check(data, err);
+
+        if (r < 0)
+                return r;
+        return json_data(out, data, args, err);
+}
+
 static void json_error(FILE *out, int code, const char *message) {
         struct json_object *o = json_object_new_object(), *e = json_object_new_object();
 
@@ -1008,6 +1120,8 @@ static const struct output output_text = {
                         [VIEW_ROUTE_REMOVED] = text_route_removed,
                         [VIEW_FABRIC_STATUS] = text_fabric_status,
                         [VIEW_FABRIC_SYNCED] = text_fabric_synced,
+                        [VIEW_VM_LIST] = text_vm_list,
+                        [VIEW_EXPORT] = text_export,
                 },
 };
 
@@ -1036,6 +1150,8 @@ static const struct output output_json = {
                         [VIEW_ROUTE_REMOVED] = json_data,
                         [VIEW_FABRIC_STATUS] = json_fabric,
                         [VIEW_FABRIC_SYNCED] = json_fabric,
+                        [VIEW_VM_LIST] = json_vm_list,
+                        [VIEW_EXPORT] = json_data,
                 },
         .error = json_error,
 };

@@ -40,6 +40,8 @@ enum output_view {
         VIEW_ROUTE_REMOVED,    /* the route as it was */
         VIEW_FABRIC_STATUS,    /* {"hosts": [{"name","connected","error","objects": [...]}]} */
         VIEW_FABRIC_SYNCED,    /* the fabric status after a sync */
+        VIEW_VM_LIST,          /* {"vms": [vm...], "unreachable": [{"host","error"}]} */
+        VIEW_EXPORT,           /* {"cluster","format","text"}: text is printed as is */
         _VIEW_MAX,
 };
 

@@ -38,6 +38,10 @@ static struct json_object *reply_error(int code, const char *message) {
         return r;
 }
 
+struct json_object *agent_reply_error(int code, const char *message) {
+        return reply_error(code, message);
+}
+
 static struct json_object *reply_ok(void) {
         struct json_object *r = json_object_new_object();
 
@@ -63,6 +67,8 @@ static const char *object_name(const struct fobj *o, char *buf, size_t size) {
                 return o->dev;
         case FOBJ_ROUTE:
                 return prefix_format(&o->dst, buf, size);
+        case FOBJ_LIBVIRT_NETWORK:
+                return o->network;
         default:
                 return o->name;
         }
@@ -72,8 +78,8 @@ static struct json_object *state_json(int r, enum fobj_state s) {
         return r < 0 ? NULL : json_object_new_string(fobj_state_to_string(s));
 }
 
-static struct json_object *handle_object(struct nl_ctx *ctx, enum agent_op op, const struct fobj *o) {
-        const struct fobj_ops *fo = fobj_ops(o->kind);
+static struct json_object *handle_object(const struct agent_backend *b, enum agent_op op,
+                                         const struct fobj *o) {
         struct json_object *res = json_object_new_object(), *error = NULL, *after = NULL;
         char label[160], name[PREFIX_STRLEN], detail[512] = "", after_detail[512];
         enum fobj_state state = FOBJ_MISSING, now = FOBJ_MISSING;
@@ -84,7 +90,7 @@ static struct json_object *handle_object(struct nl_ctx *ctx, enum agent_op op, c
         json_object_object_add(res, "name", json_object_new_string(object_name(o, name, sizeof(name))));
         json_object_object_add(res, "label", json_object_new_string(fobj_label(o, label, sizeof(label))));
 
-        checked = fo->check(ctx, o, &state, detail, sizeof(detail), &err);
+        checked = b->check(b->ctx, o, &state, detail, sizeof(detail), &err);
         if (checked < 0)
                 error = error_json(&err, checked);
         else if (op == OP_APPLY) {
@@ -95,9 +101,9 @@ static struct json_object *handle_object(struct nl_ctx *ctx, enum agent_op op, c
                         error_set(&err, NETD_ECONFLICT, "%s", detail[0] ? detail : "conflict");
                         error = error_json(&err, NETD_ECONFLICT);
                 } else {
-                        int e = fo->ensure(ctx, o, &err);
+                        int e = b->ensure(b->ctx, o, &err);
                         struct netd_error err2 = {0};
-                        int c = fo->check(ctx, o, &now, after_detail, sizeof(after_detail), &err2);
+                        int c = b->check(b->ctx, o, &now, after_detail, sizeof(after_detail), &err2);
 
                         after = state_json(c, now);
                         if (e < 0)
@@ -114,7 +120,7 @@ static struct json_object *handle_object(struct nl_ctx *ctx, enum agent_op op, c
                         }
                 }
         } else if (op == OP_REMOVE) {
-                int r = fo->remove(ctx, o, &err);
+                int r = b->remove(b->ctx, o, &err);
 
                 if (r < 0)
                         error = error_json(&err, r);
@@ -155,35 +161,134 @@ static bool key_allowed(size_t op_index, const char *key) {
         return false;
 }
 
-struct json_object *agent_handle(struct nl_ctx *ctx, struct json_object *request) {
-        struct json_object *v, *objects = NULL, *reply, *results;
-        _cleanup_free_ struct fobj *objs = NULL;
+/* The op's index in ops[], after checking the request's shape and keys. */
+static int request_op(struct json_object *request, size_t *ret, struct json_object **ret_error) {
+        struct json_object *v;
         struct netd_error err = {0};
-        const char *opname, *bridge = NULL;
+        const char *opname;
         char q[64];
-        size_t n = 0, i;
+        size_t i;
 
-        if (!json_object_is_type(request, json_type_object))
-                return reply_error(NETD_EINVALID, "malformed request: not a JSON object");
-        if (!json_object_object_get_ex(request, "op", &v) || !json_object_is_type(v, json_type_string))
-                return reply_error(NETD_EINVALID, "malformed request: no \"op\" string");
+        if (!json_object_is_type(request, json_type_object)) {
+                *ret_error = reply_error(NETD_EINVALID, "malformed request: not a JSON object");
+                return -1;
+        }
+        if (!json_object_object_get_ex(request, "op", &v) || !json_object_is_type(v, json_type_string)) {
+                *ret_error = reply_error(NETD_EINVALID, "malformed request: no \"op\" string");
+                return -1;
+        }
         opname = json_object_get_string(v);
         for (i = 0; i < ARRAY_SIZE(ops); i++)
                 if (streq(ops[i].name, opname) && strlen(opname) == (size_t)json_object_get_string_len(v))
                         break;
         if (i == ARRAY_SIZE(ops)) {
                 error_set(&err, NETD_EINVALID, "unknown op \"%s\"", quote_untrusted(opname, q, sizeof(q)));
-                return reply_error(err.code, err.message);
+                *ret_error = reply_error(err.code, err.message);
+                return -1;
         }
         json_object_object_foreach(request, key, val) {
                 (void)val;
                 if (!key_allowed(i, key)) {
                         error_set(&err, NETD_EINVALID, "%s: unknown key \"%s\"", ops[i].name,
                                   quote_untrusted(key, q, sizeof(q)));
+                        *ret_error = reply_error(err.code, err.message);
+                        return -1;
+                }
+        }
+        *ret = i;
+        return 0;
+}
+
+/* check/apply/remove, after the op was found: validate every object, then run each. */
+static struct json_object *objects_handle(const struct agent_backend *b, size_t op_index,
+                                          struct json_object *request) {
+        struct json_object *objects = NULL, *reply, *results;
+        _cleanup_free_ struct fobj *objs = NULL;
+        struct netd_error err = {0};
+        size_t n;
+
+        if (!json_object_object_get_ex(request, "objects", &objects) ||
+            !json_object_is_type(objects, json_type_array))
+                return reply_error(NETD_EINVALID, "malformed request: no \"objects\" array");
+        n = json_object_array_length(objects);
+        if (n > AGENT_MAX_OBJECTS) {
+                error_set(&err, NETD_EINVALID, "%s: too many objects (%zu, limit %d)", ops[op_index].name, n,
+                          AGENT_MAX_OBJECTS);
+                return reply_error(err.code, err.message);
+        }
+        objs = calloc(n ? n : 1, sizeof(*objs));
+        if (!objs)
+                return reply_error(NETD_EINTERNAL, "out of memory");
+        for (size_t k = 0; k < n; k++) {
+                struct netd_error oerr = {0};
+
+                if (fobj_from_json(json_object_array_get_idx(objects, k), &objs[k], &oerr) < 0) {
+                        error_set(&err, NETD_EINVALID, "%s: object %zu: %s", ops[op_index].name, k,
+                                  oerr.message);
+                        return reply_error(err.code, err.message);
+                }
+                if (!b->accepts(objs[k].kind)) {
+                        error_set(&err, NETD_EINVALID, "%s: object %zu: kind %s is not handled here",
+                                  ops[op_index].name, k, fobj_kind_to_string(objs[k].kind));
                         return reply_error(err.code, err.message);
                 }
         }
+        if (!b->ctx)
+                return reply_error(NETD_EUNAVAILABLE, b->unavailable);
 
+        results = json_object_new_array();
+        for (size_t k = 0; k < n; k++)
+                json_object_array_add(results, handle_object(b, ops[op_index].op, &objs[k]));
+        reply = reply_ok();
+        json_object_object_add(reply, "results", results);
+        return reply;
+}
+
+struct json_object *agent_objects_handle(const struct agent_backend *b, struct json_object *request) {
+        struct json_object *error = NULL;
+        size_t i;
+
+        if (request_op(request, &i, &error) < 0)
+                return error;
+        if (ops[i].op != OP_CHECK && ops[i].op != OP_APPLY && ops[i].op != OP_REMOVE)
+                return reply_error(NETD_EINVALID, "malformed request: not a check, apply or remove");
+        return objects_handle(b, i, request);
+}
+
+/* The netlink layer as a back end: one fobj_ops table per kind. */
+static bool nl_accepts(enum fobj_kind k) {
+        return !fobj_kind_is_libvirt(k);
+}
+
+static int nl_check(void *ctx, const struct fobj *o, enum fobj_state *ret_state, char *detail, size_t size,
+                    struct netd_error *err) {
+        return fobj_ops(o->kind)->check(ctx, o, ret_state, detail, size, err);
+}
+
+static int nl_ensure(void *ctx, const struct fobj *o, struct netd_error *err) {
+        return fobj_ops(o->kind)->ensure(ctx, o, err);
+}
+
+static int nl_remove(void *ctx, const struct fobj *o, struct netd_error *err) {
+        return fobj_ops(o->kind)->remove(ctx, o, err);
+}
+
+struct json_object *agent_handle(struct nl_ctx *ctx, struct json_object *request) {
+        const struct agent_backend nl = {
+                .ctx = ctx,
+                .unavailable = "netlink is not available on this host",
+                .accepts = nl_accepts,
+                .check = nl_check,
+                .ensure = nl_ensure,
+                .remove = nl_remove,
+        };
+        struct json_object *v, *reply, *error = NULL;
+        struct netd_error err = {0};
+        const char *bridge;
+        size_t i;
+
+        if (request_op(request, &i, &error) < 0)
+                return error;
         switch (ops[i].op) {
         case OP_HELLO:
                 reply = reply_ok();
@@ -203,38 +308,8 @@ struct json_object *agent_handle(struct nl_ctx *ctx, struct json_object *request
                         return reply_error(NETD_EUNAVAILABLE, "netlink is not available on this host");
                 return handle_ports(ctx, bridge);
         default:
-                break;
+                return objects_handle(&nl, i, request);
         }
-
-        if (!json_object_object_get_ex(request, "objects", &objects) ||
-            !json_object_is_type(objects, json_type_array))
-                return reply_error(NETD_EINVALID, "malformed request: no \"objects\" array");
-        n = json_object_array_length(objects);
-        if (n > AGENT_MAX_OBJECTS) {
-                error_set(&err, NETD_EINVALID, "%s: too many objects (%zu, limit %d)", ops[i].name, n,
-                          AGENT_MAX_OBJECTS);
-                return reply_error(err.code, err.message);
-        }
-        objs = calloc(n ? n : 1, sizeof(*objs));
-        if (!objs)
-                return reply_error(NETD_EINTERNAL, "out of memory");
-        for (size_t k = 0; k < n; k++) {
-                struct netd_error oerr = {0};
-
-                if (fobj_from_json(json_object_array_get_idx(objects, k), &objs[k], &oerr) < 0) {
-                        error_set(&err, NETD_EINVALID, "%s: object %zu: %s", ops[i].name, k, oerr.message);
-                        return reply_error(err.code, err.message);
-                }
-        }
-        if (!ctx)
-                return reply_error(NETD_EUNAVAILABLE, "netlink is not available on this host");
-
-        results = json_object_new_array();
-        for (size_t k = 0; k < n; k++)
-                json_object_array_add(results, handle_object(ctx, ops[i].op, &objs[k]));
-        reply = reply_ok();
-        json_object_object_add(reply, "results", results);
-        return reply;
 }
 
 struct json_object *agent_request_new(const char *op, const struct fobj *objs, size_t n) {

@@ -51,6 +51,26 @@ int agent_run_stdio(int in_fd, int out_fd);
  * "hello" still answers, kernel operations fail with "unavailable". */
 struct json_object *agent_handle(struct nl_ctx *ctx, struct json_object *request);
 
+/* What executes check/apply/remove for a set of kinds: the netlink layer
+ * in the agent, libvirt in netd's per-host libvirt worker (netd/virt.c). */
+struct agent_backend {
+        void *ctx;               /* NULL: the back end is unavailable */
+        const char *unavailable; /* the error then */
+        bool (*accepts)(enum fobj_kind kind);
+        int (*check)(void *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
+                     size_t size, struct netd_error *err);
+        int (*ensure)(void *ctx, const struct fobj *want, struct netd_error *err);
+        int (*remove)(void *ctx, const struct fobj *want, struct netd_error *err);
+};
+
+/* Handle a "check", "apply" or "remove" request with back end `b`, with the
+ * same validation and reply as above; objects of kinds `b` does not accept
+ * are refused before anything is done. */
+struct json_object *agent_objects_handle(const struct agent_backend *b, struct json_object *request);
+
+/* {"result": "error", "error": {"code", "message"}}: a new object. */
+struct json_object *agent_reply_error(int code, const char *message);
+
 /* Build a request for `op` carrying n objects (op "check", "apply" or
  * "remove"); a new object. */
 struct json_object *agent_request_new(const char *op, const struct fobj *objs, size_t n);

@@ -364,7 +364,7 @@ void api_handle(struct daemon *d, struct request *r, const struct proto_command 
                         handlers[i].handler(d, r, args);
                         return;
                 }
-        if (api_fabric_handle(d, r, cmd, args))
+        if (api_fabric_handle(d, r, cmd, args) || api_virt_handle(d, r, cmd, args))
                 return;
         request_reply_error(r, NETD_EINTERNAL, "command not handled by this netd");
 }

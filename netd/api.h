@@ -14,6 +14,10 @@
 bool api_fabric_handle(struct daemon *d, struct request *r, const struct proto_command *cmd,
                        struct json_object *args);
 
+/* VM discovery and exports (api-virt.c); false when `cmd` is not one. */
+bool api_virt_handle(struct daemon *d, struct request *r, const struct proto_command *cmd,
+                     struct json_object *args);
+
 /* Handle one request; answers it now or once its change is live. */
 void api_handle(struct daemon *d, struct request *r, const struct proto_command *cmd,
                 struct json_object *args);

@@ -27,6 +27,7 @@ void config_init(struct config *c) {
                 .dnsmasq_binary = strdup("dnsmasq"),
                 .dns_port = 53,
                 .log_level = LOG_LEVEL_INFO,
+                .libvirt_timeout_s = 30,
         };
 }
 
@@ -59,15 +60,21 @@ int config_set(struct config *c, const char *key, const char *value, struct netd
                 replace(&c->dnsmasq_reload, value);
         else if (streq(key, "dnsmasq-binary"))
                 replace(&c->dnsmasq_binary, value);
-        else if (streq(key, "dns-port")) {
+        else if (streq(key, "dns-port") || streq(key, "libvirt-timeout")) {
+                bool port = streq(key, "dns-port");
+                long max = port ? 65535 : 3600;
                 char *end;
                 long v;
 
                 errno = 0;
                 v = strtol(value, &end, 10);
-                if (errno || *end || end == value || v < 1 || v > 65535)
-                        return error_set(err, NETD_EINVALID, "dns-port: expected 1-65535, got \"%s\"", value);
-                c->dns_port = (unsigned)v;
+                if (errno || *end || end == value || v < 1 || v > max)
+                        return error_set(err, NETD_EINVALID, "%s: expected 1-%ld, got \"%s\"", key, max,
+                                         value);
+                if (port)
+                        c->dns_port = (unsigned)v;
+                else
+                        c->libvirt_timeout_s = (unsigned)v;
         } else if (streq(key, "log-level")) {
                 int l = log_level_from_string(value);
                 if (l < 0)

@@ -23,6 +23,7 @@ struct config {
         char *dnsmasq_binary; /* the dnsmasq to run/test with */
         unsigned dns_port;    /* managed dnsmasq's DNS port */
         enum log_level log_level;
+        unsigned libvirt_timeout_s; /* bound on every libvirt request */
 };
 
 /* Fill defaults. */

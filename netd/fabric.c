@@ -12,6 +12,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "proc.h"
+#include "virt.h"
 
 #define RECONCILE_INTERVAL_S 30
 #define BACKOFF_MIN_MS 250
@@ -52,6 +53,16 @@ struct hostconn {
         bool in_pass, again;
         struct pass_waiter *waiting;   /* served by the pass in flight */
         struct pass_waiter *next_pass; /* need a pass started after now */
+        /* Its libvirt connection (--libvirt): libvirt-network objects go
+         * there, everything else to the agent. */
+        struct virt_conn *virt;
+        /* The pass in flight: agent garbage waiting for the libvirt
+         * removals, libvirt objects waiting for the agent's apply, and the
+         * agent's results to merge with libvirt's. */
+        struct fobj *pass_garbage, *pass_virt;
+        size_t n_pass_garbage, n_pass_virt;
+        struct json_object *pass_results;
+        bool closing; /* being freed: no more calls */
 };
 
 struct fabric {
@@ -85,6 +96,11 @@ static void host_call(struct hostconn *h, struct json_object *req, call_fn fn, v
         struct call *c;
         const char *text;
 
+        if (h->closing) {
+                json_object_put(req);
+                fn(h, NULL, "host removed", userdata);
+                return;
+        }
         if (h->local) {
                 struct json_object *reply = agent_handle(h->f->nl, req);
                 json_object_put(req);
@@ -315,15 +331,85 @@ static void log_results(struct hostconn *h, struct json_object *results) {
         }
 }
 
+/* Move the objects of libvirt kinds out of objs[0..*n) into a new array. */
+static int split_libvirt(struct fobj *objs, size_t *n, struct fobj **ret, size_t *ret_n) {
+        size_t keep = 0, nv = 0;
+        struct fobj *v = calloc(*n ? *n : 1, sizeof(*v));
+
+        *ret = NULL;
+        *ret_n = 0;
+        if (!v)
+                return NETD_EINTERNAL;
+        for (size_t i = 0; i < *n; i++) {
+                if (fobj_kind_is_libvirt(objs[i].kind))
+                        v[nv++] = objs[i];
+                else
+                        objs[keep++] = objs[i];
+        }
+        *n = keep;
+        *ret = v;
+        *ret_n = nv;
+        return 0;
+}
+
+/* The libvirt part of a reply: its results, or the whole request's error. */
+static struct json_object *virt_results(struct json_object *reply, const char **error) {
+        struct json_object *results = NULL, *v;
+
+        if (reply && json_object_object_get_ex(reply, "results", &results))
+                return results;
+        if (reply && json_object_object_get_ex(reply, "error", &v) &&
+            json_object_object_get_ex(v, "message", &v))
+                *error = json_object_get_string(v);
+        if (!*error)
+                *error = "bad reply";
+        return NULL;
+}
+
+static void pass_virt_clear(struct hostconn *h) {
+        free(h->pass_virt);
+        h->pass_virt = NULL;
+        h->n_pass_virt = 0;
+}
+
+/* The end of a pass: the agent's results plus libvirt's. A libvirt failure
+ * does not fail the pass (the bridges are fine); it shows in the host's
+ * libvirt state. */
+static void on_virt_apply(struct json_object *reply, const char *error, void *userdata) {
+        struct hostconn *h = userdata;
+        struct json_object *merged = h->pass_results, *results = virt_results(reply, &error);
+
+        h->pass_results = NULL;
+        pass_virt_clear(h);
+        if (results) {
+                log_results(h, results);
+                for (size_t i = 0; i < json_object_array_length(results); i++)
+                        json_object_array_add(merged, json_object_get(json_object_array_get_idx(results, i)));
+        } else
+                log_warn("host %s: libvirt: %s", h->name, error);
+        host_pass_end(h, merged, NULL);
+        json_object_put(merged);
+}
+
 static void on_apply(struct hostconn *h, struct json_object *reply, const char *error,
                      void *userdata _unused_) {
         struct json_object *results = NULL, *v;
 
         if (reply && json_object_object_get_ex(reply, "results", &results)) {
                 log_results(h, results);
+                if (h->virt && h->in_pass) {
+                        /* Every pass reaches libvirt, objects or not: that
+                         * opens the connection and notices when it died. */
+                        h->pass_results = json_object_get(results);
+                        virt_conn_call(h->virt, agent_request_new("apply", h->pass_virt, h->n_pass_virt),
+                                       on_virt_apply, h);
+                        return;
+                }
+                pass_virt_clear(h);
                 host_pass_end(h, results, NULL);
                 return;
         }
+        pass_virt_clear(h);
         if (reply && json_object_object_get_ex(reply, "error", &v) &&
             json_object_object_get_ex(v, "message", &v))
                 error = json_object_get_string(v);
@@ -336,9 +422,11 @@ static void apply_desired(struct hostconn *h) {
         size_t n = 0;
         struct netd_error err = {0};
 
-        if (fabric_desired(h->f->d->store, h->name, &objs, &n, &err) < 0) {
-                log_error("host %s: %s", h->name, err.message);
-                host_pass_end(h, NULL, err.message);
+        if (fabric_desired(h->f->d->store, h->name, &objs, &n, &err) < 0 ||
+            split_libvirt(objs, &n, &h->pass_virt, &h->n_pass_virt) < 0) {
+                free(objs);
+                log_error("host %s: %s", h->name, err.message[0] ? err.message : "out of memory");
+                host_pass_end(h, NULL, err.message[0] ? err.message : "out of memory");
                 return;
         }
         host_call(h, agent_request_new("apply", objs, n), on_apply, NULL);
@@ -347,38 +435,76 @@ static void apply_desired(struct hostconn *h) {
 
 /* Removed objects are forgotten once the host has deleted them (or never
  * had them); a failure keeps them queued for the next pass. */
+static void garbage_results(struct hostconn *h, struct json_object *results, const struct fobj *objs) {
+        for (size_t i = 0; results && i < json_object_array_length(results); i++) {
+                struct json_object *r = json_object_array_get_idx(results, i), *e = NULL, *v;
+                struct netd_error err = {0};
+                const char *state;
+                char label[128];
+
+                json_object_object_get_ex(r, "error", &e);
+                if (e && json_object_object_get_ex(e, "message", &v)) {
+                        log_warn("host %s: cannot remove %s: %s", h->name,
+                                 fobj_label(&objs[i], label, sizeof(label)), json_object_get_string(v));
+                        continue;
+                }
+                fobj_label(&objs[i], label, sizeof(label));
+                state = json_object_object_get_ex(r, "state", &v) && v ? json_object_get_string(v) : "";
+                if (fabric_garbage_done(h->f->d->store, h->name, &objs[i], &err) < 0)
+                        log_error("host %s: %s", h->name, err.message);
+                else if (streq(state, "conflict"))
+                        log_info("host %s: %s is not netd's: left alone", h->name, label);
+                else if (streq(state, "missing"))
+                        log_debug("host %s: %s was already gone", h->name, label);
+                else
+                        log_info("host %s: removed %s", h->name, label);
+        }
+}
+
 static void on_garbage(struct hostconn *h, struct json_object *reply, const char *error _unused_,
                        void *userdata) {
         struct fobj *objs = userdata;
         struct json_object *results = NULL;
 
-        if (reply && json_object_object_get_ex(reply, "results", &results)) {
-                for (size_t i = 0; i < json_object_array_length(results); i++) {
-                        struct json_object *r = json_object_array_get_idx(results, i), *e = NULL, *v;
-                        struct netd_error err = {0};
-                        char label[128];
-
-                        json_object_object_get_ex(r, "error", &e);
-                        if (e && json_object_object_get_ex(e, "message", &v)) {
-                                log_warn("host %s: cannot remove %s: %s", h->name,
-                                         fobj_label(&objs[i], label, sizeof(label)),
-                                         json_object_get_string(v));
-                                continue;
-                        }
-                        if (fabric_garbage_done(h->f->d->store, h->name, &objs[i], &err) < 0)
-                                log_error("host %s: %s", h->name, err.message);
-                        else
-                                log_info("host %s: removed %s", h->name,
-                                         fobj_label(&objs[i], label, sizeof(label)));
-                }
-        }
+        if (reply)
+                json_object_object_get_ex(reply, "results", &results);
+        garbage_results(h, results, objs);
         free(objs);
         if (h->in_pass)
                 apply_desired(h);
 }
 
-/* One pass: delete what is no longer wanted (newest kinds first), then push
- * the whole desired state. */
+/* The agent's part of the removals (libvirt's went first). */
+static void agent_garbage(struct hostconn *h) {
+        struct fobj *garbage = h->pass_garbage;
+        size_t n = h->n_pass_garbage;
+
+        h->pass_garbage = NULL;
+        h->n_pass_garbage = 0;
+        if (n == 0) {
+                free(garbage);
+                apply_desired(h);
+                return;
+        }
+        /* The queue comes dependents first (fdb … bridges). */
+        host_call(h, agent_request_new("remove", garbage, n), on_garbage, garbage);
+}
+
+static void on_virt_garbage(struct json_object *reply, const char *error, void *userdata) {
+        struct hostconn *h = userdata;
+        struct json_object *results = virt_results(reply, &error);
+
+        if (!results)
+                log_warn("host %s: libvirt: %s", h->name, error);
+        garbage_results(h, results, h->pass_virt);
+        pass_virt_clear(h);
+        if (h->in_pass)
+                agent_garbage(h);
+}
+
+/* One pass: delete what is no longer wanted (newest kinds first: libvirt
+ * networks before the bridges they name), then push the whole desired
+ * state. */
 static void host_pass_start(struct hostconn *h) {
         struct fobj *garbage = NULL;
         size_t n = 0;
@@ -402,13 +528,17 @@ static void host_pass_start(struct hostconn *h) {
                 log_error("host %s: %s", h->name, err.message);
                 n = 0;
         }
-        if (n == 0) {
-                free(garbage);
-                apply_desired(h);
+        if (split_libvirt(garbage, &n, &h->pass_virt, &h->n_pass_virt) < 0)
+                n = 0;
+        h->pass_garbage = garbage;
+        h->n_pass_garbage = n;
+        if (h->n_pass_virt > 0 && h->virt) {
+                virt_conn_call(h->virt, agent_request_new("remove", h->pass_virt, h->n_pass_virt),
+                               on_virt_garbage, h);
                 return;
         }
-        /* The queue comes dependents first (fdb … bridges). */
-        host_call(h, agent_request_new("remove", garbage, n), on_garbage, garbage);
+        pass_virt_clear(h);
+        agent_garbage(h);
 }
 
 static void host_pass_request(struct hostconn *h,
@@ -458,6 +588,13 @@ static struct hostconn *host_find(struct fabric *f, const char *name) {
 }
 
 static void hostconn_free(struct hostconn *h) {
+        struct virt_conn *virt = h->virt;
+
+        /* Callbacks that run from here on must not start anything new. */
+        h->closing = true;
+        h->connected = false;
+        h->virt = NULL;
+        snprintf(h->error, sizeof(h->error), "host removed");
         if (h->bev)
                 bufferevent_free(h->bev);
         h->bev = NULL;
@@ -466,8 +603,12 @@ static void hostconn_free(struct hostconn *h) {
                 kill(h->pid, SIGTERM);
         }
         call_fail_all(h, "host removed");
+        virt_conn_free(virt);
         waiters_finish(h, h->waiting, NULL, "host removed");
         waiters_finish(h, h->next_pass, NULL, "host removed");
+        free(h->pass_garbage);
+        free(h->pass_virt);
+        json_object_put(h->pass_results);
         event_free(h->restart_ev);
         event_free(h->hello_ev);
         free(h->connect);
@@ -496,6 +637,17 @@ int fabric_host_start(struct fabric *f, const char *name, struct netd_error *err
         h->calls_tail = &h->calls;
         h->restart_ev = evtimer_new(f->d->base, on_restart, h);
         h->hello_ev = evtimer_new(f->d->base, on_hello_timeout, h);
+        if (!isempty(rec->libvirt)) {
+                r = virt_conn_new(f->d->base, name, rec->libvirt, f->d->cfg->libvirt_timeout_s, &h->virt,
+                                  err);
+                if (r < 0) {
+                        event_free(h->restart_ev);
+                        event_free(h->hello_ev);
+                        free(h->connect);
+                        free(h);
+                        return r;
+                }
+        }
         h->next = f->hosts;
         f->hosts = h;
         host_connect(h);
@@ -598,13 +750,40 @@ static struct json_object *objects_json(struct json_object *results, bool after)
         return list;
 }
 
+/* {"uri","connected","error"} of a host's libvirt connection; NULL without one. */
+static struct json_object *libvirt_json(struct hostconn *h, char *error, size_t size) {
+        struct json_object *o;
+        bool up;
+
+        error[0] = '\0';
+        if (!h->virt)
+                return NULL;
+        up = virt_conn_state(h->virt, error, size);
+        o = json_object_new_object();
+        json_object_object_add(o, "uri", json_object_new_string(virt_conn_uri(h->virt)));
+        json_object_object_add(o, "connected", json_object_new_boolean(up));
+        json_object_object_add(o, "error", up || !error[0] ? NULL : json_object_new_string(error));
+        if (up)
+                error[0] = '\0';
+        return o;
+}
+
 static void gather_one(struct gather *g, struct hostconn *h, struct json_object *results, const char *error) {
         struct json_object *o = json_object_new_object();
+        char lv_error[512], msg[600];
+        struct json_object *lv = libvirt_json(h, lv_error, sizeof(lv_error));
 
+        /* A host whose agent is fine but whose libvirt is not still says so. */
+        if (!error && lv_error[0]) {
+                snprintf(msg, sizeof(msg), "libvirt: %s", lv_error);
+                error = msg;
+        }
         json_object_object_add(o, "name", json_object_new_string(h->name));
         json_object_object_add(o, "connected", json_object_new_boolean(h->connected));
         json_object_object_add(o, "error", error ? json_object_new_string(error) : NULL);
         json_object_object_add(o, "objects", objects_json(results, g->after));
+        if (lv)
+                json_object_object_add(o, "libvirt", lv);
         for (size_t i = 0; i < g->n; i++)
                 if (g->conns[i] == h && !g->hosts[i]) {
                         g->hosts[i] = o;
@@ -626,14 +805,55 @@ static void on_gather_pass(struct hostconn *h, struct json_object *results, cons
         gather_one(userdata, h, results, error);
 }
 
+/* A status check of one host: the agent's part, then libvirt's. */
+struct status_call {
+        struct gather *g;
+        struct hostconn *h;
+        struct fobj *virt;
+        size_t n_virt;
+        struct json_object *results;
+};
+
+static void status_call_end(struct status_call *sc, const char *error) {
+        struct gather *g = sc->g;
+        struct hostconn *h = sc->h;
+        struct json_object *results = sc->results;
+
+        free(sc->virt);
+        free(sc);
+        gather_one(g, h, error ? NULL : results, error);
+        json_object_put(results);
+}
+
+static void on_status_virt(struct json_object *reply, const char *error, void *userdata) {
+        struct status_call *sc = userdata;
+        struct json_object *results = virt_results(reply, &error);
+
+        /* Without an answer from libvirt its objects are left out; the
+         * host's libvirt state says why. */
+        for (size_t i = 0; results && i < json_object_array_length(results); i++)
+                json_object_array_add(sc->results, json_object_get(json_object_array_get_idx(results, i)));
+        status_call_end(sc, NULL);
+}
+
 static void on_gather_check(struct hostconn *h, struct json_object *reply, const char *error,
                             void *userdata) {
+        struct status_call *sc = userdata;
         struct json_object *results = NULL, *v;
 
         if (reply && !json_object_object_get_ex(reply, "results", &results) &&
             json_object_object_get_ex(reply, "error", &v) && json_object_object_get_ex(v, "message", &v))
                 error = json_object_get_string(v);
-        gather_one(userdata, h, results, results ? NULL : error ? error : "bad agent reply");
+        if (!results) {
+                status_call_end(sc, error ? error : "bad agent reply");
+                return;
+        }
+        sc->results = json_object_get(results);
+        if (!h->virt) {
+                status_call_end(sc, NULL);
+                return;
+        }
+        virt_conn_call(h->virt, agent_request_new("check", sc->virt, sc->n_virt), on_status_virt, sc);
 }
 
 static struct gather *gather_new(struct fabric *f, const char *const *names, size_t n, fabric_done_fn done,
@@ -711,6 +931,7 @@ void fabric_status(struct fabric *f, fabric_done_fn done, void *userdata) {
                 struct fobj *objs = NULL;
                 size_t n = 0;
                 struct netd_error err = {0};
+                struct status_call *sc;
 
                 if (!h->connected) {
                         gather_one(g, h, NULL, h->error[0] ? h->error : "not connected");
@@ -720,7 +941,16 @@ void fabric_status(struct fabric *f, fabric_done_fn done, void *userdata) {
                         gather_one(g, h, NULL, err.message);
                         continue;
                 }
-                host_call(h, agent_request_new("check", objs, n), on_gather_check, g);
+                sc = calloc(1, sizeof(*sc));
+                if (!sc || split_libvirt(objs, &n, &sc->virt, &sc->n_virt) < 0) {
+                        free(sc);
+                        free(objs);
+                        gather_one(g, h, NULL, "out of memory");
+                        continue;
+                }
+                sc->g = g;
+                sc->h = h;
+                host_call(h, agent_request_new("check", objs, n), on_gather_check, sc);
                 free(objs);
         }
 }
@@ -769,4 +999,95 @@ void fabric_foreign_ports(struct fabric *f, const char *host, const char *bridge
         json_object_object_add(req, "op", json_object_new_string("ports"));
         json_object_object_add(req, "bridge", json_object_new_string(bridge));
         host_call(h, req, on_ports, pc);
+}
+
+/* ---- libvirt domains ---- */
+
+struct domains_gather {
+        fabric_domains_fn done;
+        void *userdata;
+        size_t pending;
+        struct json_object *hosts; /* in order, filled as answers come */
+};
+
+struct domains_call {
+        struct domains_gather *g;
+        size_t index;
+};
+
+static void on_domains(struct json_object *reply, const char *error, void *userdata) {
+        struct domains_call *dc = userdata;
+        struct domains_gather *g = dc->g;
+        struct json_object *entry = json_object_array_get_idx(g->hosts, dc->index), *domains = NULL, *v;
+
+        if (reply && json_object_object_get_ex(reply, "domains", &domains))
+                json_object_object_add(entry, "domains", json_object_get(domains));
+        else {
+                if (reply && json_object_object_get_ex(reply, "error", &v) &&
+                    json_object_object_get_ex(v, "message", &v))
+                        error = json_object_get_string(v);
+                json_object_object_add(entry, "error", json_object_new_string(error ? error : "bad reply"));
+        }
+        free(dc);
+        if (--g->pending > 0)
+                return;
+        g->done(g->hosts, g->userdata);
+        json_object_put(g->hosts);
+        free(g);
+}
+
+void fabric_domains(struct fabric *f, const char *host, fabric_domains_fn done, void *userdata) {
+        struct domains_gather *g = calloc(1, sizeof(*g));
+        struct hostconn *order[1024];
+        size_t n = 0;
+
+        if (!g) {
+                done(json_object_new_array(), userdata);
+                return;
+        }
+        for (struct hostconn *h = f->hosts; h && n < ARRAY_SIZE(order); h = h->next) {
+                size_t pos;
+
+                if (!h->virt || (host && !streq(host, h->name)))
+                        continue;
+                pos = n++;
+                while (pos > 0 && strcmp(order[pos - 1]->name, h->name) > 0) {
+                        order[pos] = order[pos - 1];
+                        pos--;
+                }
+                order[pos] = h;
+        }
+        g->done = done;
+        g->userdata = userdata;
+        g->hosts = json_object_new_array();
+        g->pending = 1; /* held until every call is queued */
+        for (size_t i = 0; i < n; i++) {
+                struct json_object *entry = json_object_new_object();
+
+                json_object_object_add(entry, "host", json_object_new_string(order[i]->name));
+                json_object_object_add(entry, "domains", NULL);
+                json_object_object_add(entry, "error", NULL);
+                json_object_array_add(g->hosts, entry);
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct domains_call *dc = calloc(1, sizeof(*dc));
+                struct json_object *req = json_object_new_object();
+
+                json_object_object_add(req, "op", json_object_new_string("domains"));
+                if (!dc) {
+                        json_object_put(req);
+                        json_object_object_add(json_object_array_get_idx(g->hosts, i), "error",
+                                               json_object_new_string("out of memory"));
+                        continue;
+                }
+                g->pending++;
+                dc->g = g;
+                dc->index = i;
+                virt_conn_call(order[i]->virt, req, on_domains, dc);
+        }
+        if (--g->pending == 0) {
+                done(g->hosts, userdata);
+                json_object_put(g->hosts);
+                free(g);
+        }
 }

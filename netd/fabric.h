@@ -36,3 +36,9 @@ void fabric_status(struct fabric *f, fabric_done_fn done, void *userdata);
 /* The ports of `bridge` on `host` that netd did not create. */
 void fabric_foreign_ports(struct fabric *f, const char *host, const char *bridge, fabric_ports_fn done,
                           void *userdata);
+
+/* The domains of every host with a libvirt URI (`host` non-NULL: only that
+ * one), in host name order: `done` gets (borrowed) an array of {"host", "domains":
+ * [vm_to_json...] or null, "error": null or why the host did not answer}. */
+typedef void (*fabric_domains_fn)(struct json_object *hosts, void *userdata);
+void fabric_domains(struct fabric *f, const char *host, fabric_domains_fn done, void *userdata);

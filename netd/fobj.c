@@ -6,8 +6,10 @@
 #include "fobj.h"
 
 static const char *const kind_names[FOBJ_KIND_MAX] = {
-        [FOBJ_BRIDGE] = "bridge",   [FOBJ_VETH] = "veth",   [FOBJ_VXLAN] = "vxlan", [FOBJ_PORT] = "port",
-        [FOBJ_ADDRESS] = "address", [FOBJ_ROUTE] = "route", [FOBJ_FDB] = "fdb",
+        [FOBJ_BRIDGE] = "bridge",   [FOBJ_VETH] = "veth",
+        [FOBJ_VXLAN] = "vxlan",     [FOBJ_PORT] = "port",
+        [FOBJ_ADDRESS] = "address", [FOBJ_ROUTE] = "route",
+        [FOBJ_FDB] = "fdb",         [FOBJ_LIBVIRT_NETWORK] = "libvirt-network",
 };
 
 static const char *const state_names[FOBJ_STATE_MAX] = {
@@ -63,6 +65,9 @@ const char *fobj_label(const struct fobj *o, char *buf, size_t size) {
                 break;
         case FOBJ_FDB:
                 snprintf(buf, size, "fdb %s on %s", addr_format(&o->addr, a, sizeof(a)), o->dev);
+                break;
+        case FOBJ_LIBVIRT_NETWORK:
+                snprintf(buf, size, "libvirt network %s on %s", o->network, o->master);
                 break;
         default:
                 snprintf(buf, size, "unknown object");
@@ -208,6 +213,11 @@ int fobj_validate(const struct fobj *o, struct netd_error *err) {
                 if (r < 0)
                         return r;
                 return check_addr("fdb", "the remote address", &o->addr, err);
+        case FOBJ_LIBVIRT_NETWORK:
+                r = name_check("libvirt network name", o->network, err);
+                if (r < 0)
+                        return r;
+                return ifname_check("libvirt network bridge", o->master, err);
         default:
                 return error_set(err, NETD_EINVALID, "fabric object: unknown kind %d", (int)o->kind);
         }
@@ -217,6 +227,7 @@ int fobj_validate(const struct fobj *o, struct netd_error *err) {
 
 enum field_type {
         F_IFNAME, /* char[IFNAME_MAX_LEN + 1] */
+        F_NAME,   /* char[NAME_MAX_LEN + 1]: a netd name */
         F_U32,    /* unsigned / uint32_t */
         F_U16,    /* uint16_t */
         F_ADDR,   /* struct addr */
@@ -238,8 +249,11 @@ struct field {
 static const struct field fields[] = {
         {"name", F_IFNAME, offsetof(struct fobj, name), LINKS, LINKS, 0, 0},
         {"peer", F_IFNAME, offsetof(struct fobj, peer), K(FOBJ_VETH), K(FOBJ_VETH), 0, 0},
-        {"master", F_IFNAME, offsetof(struct fobj, master), K(FOBJ_VETH) | K(FOBJ_VXLAN) | K(FOBJ_PORT),
-         K(FOBJ_PORT), 0, 0},
+        {"master", F_IFNAME, offsetof(struct fobj, master),
+         K(FOBJ_VETH) | K(FOBJ_VXLAN) | K(FOBJ_PORT) | K(FOBJ_LIBVIRT_NETWORK),
+         K(FOBJ_PORT) | K(FOBJ_LIBVIRT_NETWORK), 0, 0},
+        {"network", F_NAME, offsetof(struct fobj, network), K(FOBJ_LIBVIRT_NETWORK), K(FOBJ_LIBVIRT_NETWORK),
+         0, 0},
         {"peer_master", F_IFNAME, offsetof(struct fobj, peer_master), K(FOBJ_VETH), 0, 0, 0},
         {"mtu", F_U32, offsetof(struct fobj, mtu), K(FOBJ_BRIDGE) | K(FOBJ_VETH) | K(FOBJ_VXLAN), 0, 0,
          MTU_MAX},
@@ -269,6 +283,7 @@ static bool field_present(const struct fobj *o, const struct field *f) {
 
         switch (f->type) {
         case F_IFNAME:
+        case F_NAME:
                 return p[0] != '\0';
         case F_U32:
                 memcpy(&u, p, sizeof(u));
@@ -304,6 +319,7 @@ struct json_object *fobj_to_json(const struct fobj *o) {
                         continue;
                 switch (f->type) {
                 case F_IFNAME:
+                case F_NAME:
                         v = json_object_new_string(p);
                         break;
                 case F_U32:
@@ -374,6 +390,11 @@ static int field_read(const struct field *f, const char *kind, struct json_objec
                 if (ifname_check(what, s, err) < 0)
                         return NETD_EINVALID;
                 strscpy(p, IFNAME_MAX_LEN + 1, s);
+                return 0;
+        case F_NAME:
+                if (name_check(what, s, err) < 0)
+                        return NETD_EINVALID;
+                strscpy(p, NAME_MAX_LEN + 1, s);
                 return 0;
         case F_ADDR:
                 if (addr_parse(s, (struct addr *)(void *)p, NULL) < 0)

@@ -28,6 +28,10 @@ enum fobj_kind {
         FOBJ_ADDRESS, /* addr/prefixlen on dev */
         FOBJ_ROUTE,   /* dst via gateway [dev] */
         FOBJ_FDB,     /* all-zero MAC flood entry on dev (a vxlan) to remote */
+        /* network (the netd network's name); master (netd's bridge): a libvirt network in
+         * bridge mode, defined, active and autostarted. Applied through the
+         * host's libvirt connection (netd/virt.c), never by the agent. */
+        FOBJ_LIBVIRT_NETWORK,
         FOBJ_KIND_MAX,
 };
 
@@ -50,14 +54,19 @@ struct fobj {
         uint32_t vni; /* vxlan */
         struct addr local;
         uint16_t dstport;
-        struct addr addr;   /* address: the address; fdb: the remote; route: the gateway */
-        unsigned prefixlen; /* address */
-        struct prefix dst;  /* route */
+        struct addr addr;               /* address: the address; fdb: the remote; route: the gateway */
+        unsigned prefixlen;             /* address */
+        struct prefix dst;              /* route */
+        char network[NAME_MAX_LEN + 1]; /* libvirt network: its name (the netd network's) */
 };
 
 const char *fobj_kind_to_string(enum fobj_kind k);
 int fobj_kind_from_string(const char *s, enum fobj_kind *ret);
 const char *fobj_state_to_string(enum fobj_state s);
+/* Whether the host's libvirt connection, not its agent, handles `k`. */
+static inline bool fobj_kind_is_libvirt(enum fobj_kind k) {
+        return k == FOBJ_LIBVIRT_NETWORK;
+}
 
 /* A short stable label for status output, e.g. "br-lab", "192.0.2.1/24 on
  * br-lab", "fdb 198.51.100.2 on vx-lab", "198.51.100.0/24 via 192.0.2.254". */

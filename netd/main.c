@@ -11,7 +11,7 @@ static void usage(FILE *f) {
         fprintf(f,
                 "Usage: netd [--config FILE] [--state-dir DIR] [--socket PATH]\n"
                 "            [--dnsmasq managed|external|off] [--dnsmasq-dir DIR] [--dnsmasq-reload CMD]\n"
-                "            [--dns-port N] [--log-level error|warn|info|debug]\n"
+                "            [--dns-port N] [--log-level error|warn|info|debug] [--libvirt-timeout S]\n"
                 "       netd agent --stdio    (the hypervisor-side agent)\n"
                 "       netd --version | --help\n"
                 "\n"
@@ -26,7 +26,8 @@ static void usage(FILE *f) {
                 "  --dnsmasq-dir DIR      external mode: where snippets go (default STATE/dnsmasq.d)\n"
                 "  --dnsmasq-reload CMD   external mode: shell command run after each change\n"
                 "  --dns-port N           managed mode: DNS port of our dnsmasq (default 53)\n"
-                "  --log-level LEVEL      error, warn, info (default) or debug\n");
+                "  --log-level LEVEL      error, warn, info (default) or debug\n"
+                "  --libvirt-timeout S    answer libvirt requests within S seconds (default 30)\n");
 }
 
 int main(int argc, char **argv) {
@@ -39,6 +40,7 @@ int main(int argc, char **argv) {
                 {"dnsmasq-reload", required_argument, NULL, 'r'},
                 {"dns-port", required_argument, NULL, 'p'},
                 {"log-level", required_argument, NULL, 'l'},
+                {"libvirt-timeout", required_argument, NULL, 't'},
                 {"version", no_argument, NULL, 'V'},
                 {"help", no_argument, NULL, 'h'},
                 {},

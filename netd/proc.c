@@ -18,20 +18,24 @@ static struct child *children;
 static size_t n_children, cap_children;
 static struct event *sigchld_ev;
 
+/* Only our own children are reaped: libvirt starts and waits for its own
+ * (ssh for qemu+ssh URIs), and a waitpid(-1) here would steal them. */
 static void on_sigchld(evutil_socket_t sig _unused_, short what _unused_, void *arg _unused_) {
-        pid_t pid;
         int status;
 
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-                for (size_t i = 0; i < n_children; i++) {
-                        if (children[i].pid != pid)
-                                continue;
-                        struct child c = children[i];
-                        children[i] = children[--n_children];
-                        if (c.on_exit)
-                                c.on_exit(pid, status, c.userdata);
-                        break;
+        for (size_t i = 0; i < n_children;) {
+                pid_t pid = waitpid(children[i].pid, &status, WNOHANG);
+
+                if (pid <= 0) {
+                        i++;
+                        continue;
                 }
+                struct child c = children[i];
+                children[i] = children[--n_children];
+                if (c.on_exit)
+                        c.on_exit(pid, status, c.userdata);
+                /* The callback may have spawned or forgotten children: look again. */
+                i = 0;
         }
 }
 

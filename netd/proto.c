@@ -44,6 +44,8 @@ static const struct proto_field f_link_remove[] = {S_REQ("host"), S_REQ("name"),
 static const struct proto_field f_route_add[] = {S_REQ("host"), S_REQ("dest"), S_REQ("via"), S("dev"), END};
 static const struct proto_field f_route_remove[] = {S_REQ("host"), S_REQ("dest"), END};
 static const struct proto_field f_fabric_sync[] = {S("host"), END};
+static const struct proto_field f_vm_list[] = {S("host"), END};
+static const struct proto_field f_export[] = {S_REQ("cluster"), END};
 
 const struct proto_command proto_commands[] = {
         {"network.add", f_network_add, true},
@@ -69,6 +71,11 @@ const struct proto_command proto_commands[] = {
         {"route.remove", f_route_remove, true},
         {"fabric.status", f_none, false},
         {"fabric.sync", f_fabric_sync, false},
+        {"vm.list", f_vm_list, false},
+        {"export.clusterinstance", f_export, false},
+        {"export.siteconfig", f_export, false},
+        {"export.inventory", f_export, false},
+        {"export.dnsmasq", f_export, false},
         {"ping", f_none, false},
         {NULL, NULL, false},
 };

@@ -8,7 +8,7 @@ packages="
  libevent-dev libsqlite3-dev sqlite3 libjson-c-dev libcmocka-dev
  libnl-3-dev libnl-route-3-dev libvirt-dev uuid-dev libyaml-dev libsystemd-dev
  dnsmasq-base dnsmasq-utils busybox bind9-dnsutils iproute2 util-linux procps psmisc
- python3 clang-format
+ libxml2-dev python3 python3-yaml clang-format
 "
 
 missing=""
