@@ -315,14 +315,14 @@ static const struct proto_field *proto_field_find(const struct proto_command *pc
         return NULL;
 }
 
-static bool field_required(const struct command *c, const char *field) {
+bool command_field_required(const struct command *c, const char *field) {
         const struct proto_command *pc = proto_command_find(c->proto);
         const struct proto_field *f = pc ? proto_field_find(pc, field) : NULL;
 
         return f && f->required;
 }
 
-static size_t command_n_words(const struct command *c) {
+size_t command_n_words(const struct command *c) {
         size_t n = 0;
 
         while (n < COMMAND_MAX_WORDS && c->words[n])
@@ -330,7 +330,7 @@ static size_t command_n_words(const struct command *c) {
         return n;
 }
 
-static size_t command_n_args(const struct command *c) {
+size_t command_n_args(const struct command *c) {
         size_t n = 0;
 
         while (n < COMMAND_MAX_ARGS && c->args[n].metavar)
@@ -344,6 +344,10 @@ static void words_join(const char *const *words, size_t n, char *buf, size_t siz
         buf[0] = '\0';
         for (size_t i = 0; i < n && len < size; i++)
                 len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "", words[i]);
+}
+
+void command_name(const struct command *c, char *buf, size_t size) {
+        words_join(c->words, command_n_words(c), buf, size);
 }
 
 static bool command_has_prefix(const struct command *c, const char *const *words, size_t n) {
@@ -460,7 +464,7 @@ static void wrap_piece(struct wrapper *w, const char *fmt, ...) {
 }
 
 static void flag_synopsis(const struct command *c, const struct command_flag *f, char *buf, size_t size) {
-        bool required = f->field && field_required(c, f->field);
+        bool required = f->field && command_field_required(c, f->field);
 
         switch (f->type) {
         case FLAG_BOOL:
@@ -486,7 +490,8 @@ static void command_synopsis(const struct command *c, FILE *out) {
                 wrap_piece(&w, "%s", c->words[i]);
         w.indent = w.col + 1;
         for (size_t i = 0; i < command_n_args(c); i++)
-                wrap_piece(&w, field_required(c, c->args[i].field) ? "%s" : "[%s]", c->args[i].metavar);
+                wrap_piece(&w, command_field_required(c, c->args[i].field) ? "%s" : "[%s]",
+                           c->args[i].metavar);
         for (const struct command_flag *f = c->flags; f && f->name; f++) {
                 /* Alternative output formats read best as one group: [--json | --csv]. */
                 if (f->type == FLAG_FORMAT) {
@@ -511,7 +516,7 @@ static void command_brief(const struct command *c, char *buf, size_t size) {
                 len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "", c->words[i]);
         for (size_t i = 0; i < command_n_args(c) && len < size; i++)
                 len += (size_t)snprintf(buf + len, size - len,
-                                        field_required(c, c->args[i].field) ? " %s" : " [%s]",
+                                        command_field_required(c, c->args[i].field) ? " %s" : " [%s]",
                                         c->args[i].metavar);
 }
 
@@ -797,12 +802,12 @@ static void command_parse(struct parser *p) {
                 json_object_object_add(p->cli->args, c->args[n_pos++].field, json_object_new_string(t));
         }
         for (size_t i = n_pos; i < n_args; i++)
-                if (field_required(c, c->args[i].field)) {
+                if (command_field_required(c, c->args[i].field)) {
                         parser_error(p, "missing %s", c->args[i].metavar);
                         break;
                 }
         for (const struct command_flag *f = c->flags; f && f->name; f++)
-                if (f->field && field_required(c, f->field) &&
+                if (f->field && command_field_required(c, f->field) &&
                     !json_object_object_get_ex(p->cli->args, f->field, NULL)) {
                         parser_error(p, "missing --%s %s", f->name, f->metavar ? f->metavar : "");
                         break;

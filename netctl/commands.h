@@ -58,6 +58,14 @@ struct command {
 /* NULL-terminated (no words) table of every command. */
 extern const struct command commands[];
 
+/* Its words and positionals, counted. */
+size_t command_n_words(const struct command *c);
+size_t command_n_args(const struct command *c);
+/* Its words joined by spaces: "network add". */
+void command_name(const struct command *c, char *buf, size_t size);
+/* Whether the protocol requires `field` of the command (netd/proto.c). */
+bool command_field_required(const struct command *c, const char *field);
+
 /* Check the table against the protocol's: every command and field exists
  * with a matching type, every required field is asked for, every view has
  * a text renderer. Returns 0 or NETD_EINTERNAL naming the first mismatch. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "config.h"
+#include "metrics.h"
 
 static const char *const mode_names[] = {
         [DNSMASQ_MANAGED] = "managed",
@@ -37,6 +38,7 @@ void config_done(struct config *c) {
         free(c->dnsmasq_dir);
         free(c->dnsmasq_reload);
         free(c->dnsmasq_binary);
+        free(c->metrics_listen);
 }
 
 int config_set(struct config *c, const char *key, const char *value, struct netd_error *err) {
@@ -60,7 +62,14 @@ int config_set(struct config *c, const char *key, const char *value, struct netd
                 replace(&c->dnsmasq_reload, value);
         else if (streq(key, "dnsmasq-binary"))
                 replace(&c->dnsmasq_binary, value);
-        else if (streq(key, "dns-port") || streq(key, "libvirt-timeout")) {
+        else if (streq(key, "metrics")) {
+                char host[ADDR_STRLEN];
+                unsigned port;
+
+                if (!isempty(value) && metrics_listen_parse(value, host, sizeof(host), &port, err) < 0)
+                        return err->code;
+                replace(&c->metrics_listen, value);
+        } else if (streq(key, "dns-port") || streq(key, "libvirt-timeout")) {
                 bool port = streq(key, "dns-port");
                 long max = port ? 65535 : 3600;
                 char *end;
@@ -129,6 +138,25 @@ int config_load(struct config *c, const char *path, bool optional, struct netd_e
                         return error_set(err, e.code, "config %s:%u: %s", path, lineno, e.message);
         }
         return 0;
+}
+
+void config_print(const struct config *c, FILE *f) {
+        fprintf(f, "state-dir = %s\n", c->state_dir);
+        fprintf(f, "socket = %s\n", c->socket_path);
+        fprintf(f, "dnsmasq = %s\n", dnsmasq_mode_to_string(c->dnsmasq_mode));
+        fprintf(f, "dnsmasq-dir = %s\n", c->dnsmasq_dir ? c->dnsmasq_dir : "");
+        if (isempty(c->dnsmasq_reload))
+                fputs("# dnsmasq-reload is not set\n", f);
+        else
+                fprintf(f, "dnsmasq-reload = %s\n", c->dnsmasq_reload);
+        fprintf(f, "dnsmasq-binary = %s\n", c->dnsmasq_binary);
+        fprintf(f, "dns-port = %u\n", c->dns_port);
+        fprintf(f, "log-level = %s\n", log_level_to_string(c->log_level));
+        fprintf(f, "libvirt-timeout = %u\n", c->libvirt_timeout_s);
+        if (isempty(c->metrics_listen))
+                fputs("# metrics is not set: no /metrics endpoint\n", f);
+        else
+                fprintf(f, "metrics = %s\n", c->metrics_listen);
 }
 
 int config_finish(struct config *c, struct netd_error *err) {

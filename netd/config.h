@@ -24,6 +24,7 @@ struct config {
         unsigned dns_port;    /* managed dnsmasq's DNS port */
         enum log_level log_level;
         unsigned libvirt_timeout_s; /* bound on every libvirt request */
+        char *metrics_listen;       /* ADDRESS:PORT of /metrics; NULL = off */
 };
 
 /* Fill defaults. */
@@ -33,6 +34,9 @@ void config_done(struct config *c);
 int config_set(struct config *c, const char *key, const char *value, struct netd_error *err);
 /* Read a config file; a missing file is fine only when `optional`. */
 int config_load(struct config *c, const char *path, bool optional, struct netd_error *err);
+/* Every key with its effective value, in netd.conf syntax (--check-config). */
+void config_print(const struct config *c, FILE *f);
+
 /* Derived defaults (dnsmasq-dir under the state dir) once all is read. */
 int config_finish(struct config *c, struct netd_error *err);
 

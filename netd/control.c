@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "metrics.h"
 #include "api.h"
 #include "control.h"
 #include "log.h"
@@ -95,10 +96,14 @@ static double elapsed_ms(const struct timespec *t0) {
         return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void request_finish(struct request *r, char *line) {
+static void request_finish(struct request *r, char *line, bool ok) {
         struct conn *c = r->conn;
+        double ms = elapsed_ms(&r->started);
 
-        log_debug("control: %s answered in %.2f ms", r->command, elapsed_ms(&r->started));
+        log_debug("control: %s answered in %.2f ms", r->command, ms);
+        metrics_request(r->command, ok);
+        if (ok && r->command && (streq(r->command, "cluster.allocate") || streq(r->command, "node.allocate")))
+                metrics_observe(METRICS_ALLOCATION, ms / 1000.0);
         free(r);
         if (!c) {
                 free(line);
@@ -113,11 +118,11 @@ static void request_finish(struct request *r, char *line) {
 }
 
 void request_reply_ok(struct request *r, struct json_object *data) {
-        request_finish(r, proto_reply_format_ok(data));
+        request_finish(r, proto_reply_format_ok(data), true);
 }
 
 void request_reply_error(struct request *r, int code, const char *message) {
-        request_finish(r, proto_reply_format_error(code, message));
+        request_finish(r, proto_reply_format_error(code, message), false);
 }
 
 /* Close once everything queued for the peer is written. */

@@ -9,12 +9,16 @@
 #include "daemon.h"
 #include "fabric.h"
 #include "log.h"
+#include "metrics.h"
 #include "proc.h"
+
+#include <systemd/sd-daemon.h>
 
 static void on_stop_signal(evutil_socket_t sig, short what _unused_, void *arg) {
         struct daemon *d = arg;
 
         log_info("netd: %s received, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        sd_notify(0, "STOPPING=1");
         event_base_loopbreak(d->base);
 }
 
@@ -120,6 +124,12 @@ int daemon_run(const struct config *cfg, struct netd_error *err) {
         r = control_new(&d, &d.control, err);
         if (r < 0)
                 goto out;
+        r = metrics_new(&d, &d.metrics, err);
+        if (r < 0)
+                goto out;
+        /* Under systemd (Type=notify): the socket answers from now on. */
+        sd_notifyf(0, "READY=1\nSTATUS=serving %s, dnsmasq %s", cfg->socket_path,
+                   dnsmasq_mode_to_string(cfg->dnsmasq_mode));
         log_info("netd %s: state %s, dnsmasq %s", NETD_VERSION, cfg->state_dir,
                  dnsmasq_mode_to_string(cfg->dnsmasq_mode));
         event_base_dispatch(d.base);
@@ -132,6 +142,7 @@ out:
         }
         if (d.commit_ev)
                 event_free(d.commit_ev);
+        metrics_free(d.metrics);
         control_free(d.control);
         fabric_free(d.fabric);
         dnsmasq_free(d.dnsmasq);

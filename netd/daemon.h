@@ -11,6 +11,7 @@
 
 struct control;
 struct fabric;
+struct metrics;
 
 /* Event priorities: requests are read first, then the batch is committed,
  * then dnsmasq is told; all within one loop iteration. */
@@ -22,7 +23,8 @@ struct daemon {
         struct store *store;
         struct dnsmasq *dnsmasq;
         struct control *control;
-        struct fabric *fabric; /* hosts, their agents and the reconciler */
+        struct fabric *fabric;   /* hosts, their agents and the reconciler */
+        struct metrics *metrics; /* NULL unless --metrics */
         bool batch_open;
         struct event *commit_ev;
 };

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "metrics.h"
 #include "dns.h"
 #include "dnsmasq-conf.h"
 #include "daemon.h"
@@ -344,6 +345,8 @@ static void waiter_finish(struct waiter *w, int code, const char *message) {
         waiter_unlink(w);
         log_debug("dnsmasq: change %s after %.1f ms", code ? "failed" : "served",
                   (double)(now_us() - w->started_us) / 1000.0);
+        if (!code)
+                metrics_observe(METRICS_DNSMASQ_CHANGE, (double)(now_us() - w->started_us) / 1e6);
         waiter_free(w);
         if (done)
                 done(code, message, userdata);

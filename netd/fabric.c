@@ -63,6 +63,9 @@ struct hostconn {
         size_t n_pass_garbage, n_pass_virt;
         struct json_object *pass_results;
         bool closing; /* being freed: no more calls */
+        /* What the last finished pass found before repairing (metrics). */
+        unsigned last_states[FOBJ_STATE_MAX];
+        time_t last_pass;
 };
 
 struct fabric {
@@ -300,6 +303,18 @@ static void waiters_finish(struct hostconn *h, struct pass_waiter *l, struct jso
 static void host_pass_end(struct hostconn *h, struct json_object *results, const char *error) {
         struct pass_waiter *done = h->waiting;
 
+        if (results) {
+                memset(h->last_states, 0, sizeof(h->last_states));
+                for (size_t i = 0; i < json_object_array_length(results); i++) {
+                        struct json_object *v;
+                        for (unsigned k = 0; k < FOBJ_STATE_MAX; k++)
+                                if (json_object_object_get_ex(json_object_array_get_idx(results, i), "state",
+                                                              &v) &&
+                                    streq(json_object_get_string(v), fobj_state_to_string(k)))
+                                        h->last_states[k]++;
+                }
+                h->last_pass = time(NULL);
+        }
         h->waiting = NULL;
         h->in_pass = false;
         waiters_finish(h, done, results, error);
@@ -1089,5 +1104,20 @@ void fabric_domains(struct fabric *f, const char *host, fabric_domains_fn done, 
                 done(g->hosts, userdata);
                 json_object_put(g->hosts);
                 free(g);
+        }
+}
+
+void fabric_stats(struct fabric *f, fabric_stats_fn fn, void *userdata) {
+        for (struct hostconn *h = f->hosts; h; h = h->next) {
+                struct fabric_host_stats st = {.name = h->name,
+                                               .connected = h->connected,
+                                               .has_libvirt = h->virt != NULL,
+                                               .last_pass = h->last_pass};
+                char error[8];
+
+                if (h->virt)
+                        st.libvirt_connected = virt_conn_state(h->virt, error, sizeof(error));
+                memcpy(st.objects, h->last_states, sizeof(st.objects));
+                fn(&st, userdata);
         }
 }

@@ -6,7 +6,10 @@
  * every change that concerns the host, and periodically. */
 #pragma once
 
+#include <time.h>
+
 #include "daemon.h"
+#include "fobj.h"
 
 /* Start connections to every host in the store. */
 int fabric_new(struct daemon *d, struct fabric **ret, struct netd_error *err);
@@ -42,3 +45,14 @@ void fabric_foreign_ports(struct fabric *f, const char *host, const char *bridge
  * [vm_to_json...] or null, "error": null or why the host did not answer}. */
 typedef void (*fabric_domains_fn)(struct json_object *hosts, void *userdata);
 void fabric_domains(struct fabric *f, const char *host, fabric_domains_fn done, void *userdata);
+
+/* Each host's state for metrics, in no particular order. */
+struct fabric_host_stats {
+        const char *name;
+        bool connected;
+        bool has_libvirt, libvirt_connected;
+        unsigned objects[FOBJ_STATE_MAX]; /* states found by the last pass, before repair */
+        time_t last_pass;                 /* 0: none yet */
+};
+typedef void (*fabric_stats_fn)(const struct fabric_host_stats *s, void *userdata);
+void fabric_stats(struct fabric *f, fabric_stats_fn fn, void *userdata);

@@ -12,6 +12,7 @@ static void usage(FILE *f) {
                 "Usage: netd [--config FILE] [--state-dir DIR] [--socket PATH]\n"
                 "            [--dnsmasq managed|external|off] [--dnsmasq-dir DIR] [--dnsmasq-reload CMD]\n"
                 "            [--dns-port N] [--log-level error|warn|info|debug] [--libvirt-timeout S]\n"
+                "            [--metrics ADDRESS:PORT] [--check-config]\n"
                 "       netd agent --stdio    (the hypervisor-side agent)\n"
                 "       netd --version | --help\n"
                 "\n"
@@ -27,7 +28,9 @@ static void usage(FILE *f) {
                 "  --dnsmasq-reload CMD   external mode: shell command run after each change\n"
                 "  --dns-port N           managed mode: DNS port of our dnsmasq (default 53)\n"
                 "  --log-level LEVEL      error, warn, info (default) or debug\n"
-                "  --libvirt-timeout S    answer libvirt requests within S seconds (default 30)\n");
+                "  --libvirt-timeout S    answer libvirt requests within S seconds (default 30)\n"
+                "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+                "  --check-config         print the effective configuration and exit\n");
 }
 
 int main(int argc, char **argv) {
@@ -41,11 +44,14 @@ int main(int argc, char **argv) {
                 {"dns-port", required_argument, NULL, 'p'},
                 {"log-level", required_argument, NULL, 'l'},
                 {"libvirt-timeout", required_argument, NULL, 't'},
+                {"metrics", required_argument, NULL, 'M'},
+                {"check-config", no_argument, NULL, 'C'},
                 {"version", no_argument, NULL, 'V'},
                 {"help", no_argument, NULL, 'h'},
                 {},
         };
         const char *config_file = NULL;
+        bool check_only = false;
         struct config cfg;
         struct netd_error err = {0};
         int opt, r;
@@ -73,6 +79,9 @@ int main(int argc, char **argv) {
 
                 switch (opt) {
                 case 'c':
+                        continue;
+                case 'C':
+                        check_only = true;
                         continue;
                 case 'V':
                         printf("netd %s\n", NETD_VERSION);
@@ -102,6 +111,13 @@ int main(int argc, char **argv) {
         }
         if (config_finish(&cfg, &err) < 0)
                 goto fail;
+        if (check_only) {
+                printf("# effective configuration (%s, then the command line)\n",
+                       config_file ? config_file : NETD_DEFAULT_CONFIG " if present");
+                config_print(&cfg, stdout);
+                config_done(&cfg);
+                return 0;
+        }
         log_set_level(cfg.log_level);
         r = daemon_run(&cfg, &err);
         config_done(&cfg);

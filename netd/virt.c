@@ -159,6 +159,22 @@ struct json_object *virt_handle(virConnectPtr conn, const char *host, struct jso
         return agent_objects_handle(&b, req);
 }
 
+/* A URI as netd may print it: a password in its user part is masked
+ * (qemu+ssh://root:secret@hv1/system → qemu+ssh://root:***@hv1/system). */
+static void uri_redact(const char *uri, char *buf, size_t size) {
+        const char *scheme = strstr(uri, "://"), *at, *colon;
+
+        strscpy(buf, size, uri);
+        if (!scheme)
+                return;
+        scheme += 3;
+        at = strchr(scheme, '@');
+        colon = at ? memchr(scheme, ':', (size_t)(at - scheme)) : NULL;
+        if (!colon || strcspn(scheme, "/?") < (size_t)(at - scheme))
+                return;
+        snprintf(buf, size, "%.*s:***%s", (int)(colon - uri), uri, at);
+}
+
 /* ---- the worker ---- */
 
 struct job {
@@ -187,12 +203,14 @@ struct worker {
         char error[512];
         int notify_fd; /* write end; -1 once the loop side is gone */
         char host[NAME_MAX_LEN + 1];
-        char *uri;
+        char *uri;   /* what libvirt is given */
+        char *shown; /* what messages say (uri_redact) */
         virConnectPtr conn;
 };
 
 struct virt_conn {
         struct worker *w;
+        /* c->uri below is the redacted form, for messages and status. */
         struct event_base *base;
         struct event *notify_ev;
         int notify_fd; /* read end */
@@ -223,6 +241,7 @@ static void worker_unref(struct worker *w) {
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->cv);
         free(w->uri);
+        free(w->shown);
         free(w);
 }
 
@@ -245,7 +264,7 @@ static struct json_object *worker_run(struct worker *w, struct json_object *req)
         if (!w->conn) {
                 w->conn = virConnectOpen(w->uri);
                 if (!w->conn) {
-                        snprintf(msg, sizeof(msg), "cannot connect to libvirt at %s: %s", w->uri,
+                        snprintf(msg, sizeof(msg), "cannot connect to libvirt at %s: %s", w->shown,
                                  virt_last_error());
                         state_set(w, false, msg);
                         return agent_reply_error(NETD_EUNAVAILABLE, msg);
@@ -257,7 +276,7 @@ static struct json_object *worker_run(struct worker *w, struct json_object *req)
         }
         reply = virt_handle(w->conn, w->host, req);
         if (virConnectIsAlive(w->conn) != 1) {
-                snprintf(msg, sizeof(msg), "libvirt connection to %s lost", w->uri);
+                snprintf(msg, sizeof(msg), "libvirt connection to %s lost", w->shown);
                 state_set(w, false, msg);
         }
         return reply;
@@ -358,7 +377,10 @@ int virt_conn_new(struct event_base *base, const char *host, const char *uri, un
         int fds[2] = {-1, -1}, r;
         pthread_t t;
 
-        if (!c || !w || !(w->uri = strdup(uri)) || !(c->uri = strdup(uri)))
+        char shown[1024];
+
+        uri_redact(uri, shown, sizeof(shown));
+        if (!c || !w || !(w->uri = strdup(uri)) || !(w->shown = strdup(shown)) || !(c->uri = strdup(shown)))
                 goto oom;
         r = virt_init(err);
         if (r < 0)
@@ -407,8 +429,10 @@ fail:
                 close(fds[0]);
                 close(fds[1]);
         }
-        if (w)
+        if (w) {
                 free(w->uri);
+                free(w->shown);
+        }
         free(w);
         if (c)
                 free(c->uri);

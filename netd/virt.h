@@ -47,6 +47,7 @@ void virt_conn_call(struct virt_conn *c, struct json_object *req, virt_done_fn d
 
 /* The connection as last seen: true when open; else `error` (may be "") says why. */
 bool virt_conn_state(struct virt_conn *c, char *error, size_t size);
+/* The URI as shown in messages: a password in it is masked. */
 const char *virt_conn_uri(const struct virt_conn *c);
 
 /* Run one request on an open connection (the worker's body, public for

@@ -315,12 +315,33 @@ static void test_worker_hung(void **state _unused_) {
         unlink(script);
 }
 
+/* A password in a URI never reaches a message or the status. */
+static void test_uri_redacted(void **state _unused_) {
+        struct event_base *base = event_base_new();
+        struct answer a = {.base = base};
+        struct virt_conn *c;
+        struct netd_error err = {0};
+        char error[512];
+
+        assert_int_equal(virt_conn_new(base, "hv9", "test://root:s3cret@nowhere/x.xml", 5, &c, &err), 0);
+        assert_string_equal(virt_conn_uri(c), "test://root:***@nowhere/x.xml");
+        virt_conn_call(c, domains_req(), on_answer, &a);
+        wait_answer(&a, 1);
+        assert_false(a.ok);
+        assert_null(strstr(a.error, "s3cret"));
+        assert_non_null(strstr(a.error, "root:***@nowhere"));
+        virt_conn_state(c, error, sizeof(error));
+        assert_null(strstr(error, "s3cret"));
+        virt_conn_free(c);
+        event_base_free(base);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_uuid),        cmocka_unit_test(test_lifecycle),
                 cmocka_unit_test(test_foreign),     cmocka_unit_test(test_handle),
                 cmocka_unit_test(test_worker),      cmocka_unit_test(test_worker_bad_uri),
-                cmocka_unit_test(test_worker_hung),
+                cmocka_unit_test(test_worker_hung), cmocka_unit_test(test_uri_redacted),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
 }
