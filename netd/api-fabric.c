@@ -70,7 +70,7 @@ static void on_change_synced(struct json_object *hosts, int code, const char *me
                 if (json_object_object_get_ex(h, "error", &v) && v) {
                         snprintf(msg, sizeof(msg),
                                  "%s stored, but host %s is not reachable: %s; netd applies it when "
-                                 "the agent is back",
+                                 "the host answers again",
                                  c->what, c->host, json_object_get_string(v));
                         code = NETD_EUNAVAILABLE;
                         message = msg;

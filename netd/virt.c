@@ -185,7 +185,8 @@ struct job {
         virt_done_fn done;
         void *userdata;
         struct event *timer;
-        bool answered; /* the callback ran (timeout): drop the reply */
+        bool answered;    /* the callback ran (timeout): drop the reply */
+        struct worker *w; /* for the timeout's state */
 };
 
 /* Shared by the loop and the worker thread; everything under `mu`, except
@@ -367,6 +368,12 @@ static void on_timeout(evutil_socket_t fd _unused_, short what _unused_, void *a
         struct job *j = arg;
 
         j->answered = true;
+        /* Until the worker gets through, status says what is going on. */
+        pthread_mutex_lock(&j->w->mu);
+        if (!j->w->connected || j->w->running == j)
+                strscpy(j->w->error, sizeof(j->w->error), j->error);
+        j->w->connected = false;
+        pthread_mutex_unlock(&j->w->mu);
         j->done(NULL, j->error, j->userdata);
 }
 
@@ -479,6 +486,7 @@ void virt_conn_call(struct virt_conn *c, struct json_object *req, virt_done_fn d
                 return;
         }
         j->req = req;
+        j->w = w;
         j->done = done;
         j->userdata = userdata;
         snprintf(j->error, sizeof(j->error), "libvirt at %s did not answer within %u s", c->uri,

@@ -30,12 +30,14 @@ NETCTL=$(find_exe netctl "$build/netctl") || exit 1
 BENCH_CLIENT=$(find_exe bench-client "$build/tests/bench/bench-client") || exit 1
 BENCH_SQLITE=$(find_exe bench-sqlite "$build/tests/bench/bench-sqlite") || exit 1
 BENCH_NETLINK=$(find_exe bench-netlink "$build/tests/bench/bench-netlink") || exit 1
-export NETD NETCTL BENCH_CLIENT BENCH_SQLITE BENCH_NETLINK
+BENCH_VIRT=$(find_exe bench-virt "$build/tests/bench/bench-virt") || exit 1
+export NETD NETCTL BENCH_CLIENT BENCH_SQLITE BENCH_NETLINK BENCH_VIRT
 
 log=$(mktemp "${TMPDIR:-/tmp}/netd-bench-log.XXXXXX")
 trap 'rm -f "$log"' EXIT
 status=0
-for script in alloc-served-latency.sh alloc-throughput.sh capacity-report.sh bench-netlink.sh bench-resync.sh; do
+for script in alloc-served-latency.sh alloc-throughput.sh capacity-report.sh bench-netlink.sh bench-resync.sh \
+        bench-vmlist.sh; do
         : >"$log"
         bash "$here/$script" 2>"$log" | grep '^{'
         rc=${PIPESTATUS[0]}

@@ -305,6 +305,11 @@ static void test_worker_hung(void **state _unused_) {
         wait_answer(&a, 1);
         assert_false(a.ok);
         assert_non_null(strstr(a.error, "did not answer within 1 s"));
+        {
+                char st[512];
+                assert_false(virt_conn_state(c, st, sizeof(st)));
+                assert_non_null(strstr(st, "did not answer within 1 s"));
+        }
         /* The worker is still stuck: the next request fails at once. */
         virt_conn_call(c, domains_req(), on_answer, &b);
         assert_int_equal(b.calls, 1);
