@@ -142,30 +142,42 @@ static bool facts_compare(const struct net_facts *f, const char *host, const str
         return true;
 }
 
+/* The network named like `want`, read and compared: NETD_ENOTFOUND when
+ * there is none; else *ret_ours, the facts, and in `detail` the
+ * differences (or, when not ours, whose it is). */
+static int net_find(virConnectPtr conn, const char *host, const struct fobj *want, const char *label,
+                    virNetworkPtr *ret, struct net_facts *f, bool *ret_ours, char *detail, size_t size,
+                    struct netd_error *err) {
+        int r = net_lookup(conn, want, label, ret, err);
+
+        if (r < 0)
+                return r;
+        r = facts_read(*ret, label, f, err);
+        if (r < 0)
+                return r;
+        *ret_ours = facts_compare(f, host, want, detail, size);
+        return 0;
+}
+
 int virt_network_check(virConnectPtr conn, const char *host, const struct fobj *want,
                        enum fobj_state *ret_state, char *detail, size_t size, struct netd_error *err) {
         _cleanup_net_ virNetworkPtr net = NULL;
         struct net_facts f;
         char label[NAME_MAX_LEN + 32];
+        bool ours;
         int r;
 
         snprintf(label, sizeof(label), "libvirt network %s", want->network);
         if (size)
                 detail[0] = '\0';
-        r = net_lookup(conn, want, label, &net, err);
+        r = net_find(conn, host, want, label, &net, &f, &ours, detail, size, err);
         if (r == NETD_ENOTFOUND) {
                 *ret_state = FOBJ_MISSING;
                 return 0;
         }
         if (r < 0)
                 return r;
-        r = facts_read(net, label, &f, err);
-        if (r < 0)
-                return r;
-        if (!facts_compare(&f, host, want, detail, size))
-                *ret_state = FOBJ_CONFLICT;
-        else
-                *ret_state = detail[0] ? FOBJ_DRIFTED : FOBJ_OK;
+        *ret_state = !ours ? FOBJ_CONFLICT : detail[0] ? FOBJ_DRIFTED : FOBJ_OK;
         return 0;
 }
 
@@ -173,24 +185,20 @@ int virt_network_ensure(virConnectPtr conn, const char *host, const struct fobj 
                         struct netd_error *err) {
         _cleanup_net_ virNetworkPtr net = NULL;
         _cleanup_free_ char *xml = NULL;
-        struct net_facts f;
+        struct net_facts f = {0};
         char label[NAME_MAX_LEN + 32], detail[256];
+        bool ours = true;
         int r;
 
         r = fobj_validate(want, err);
         if (r < 0)
                 return r;
         snprintf(label, sizeof(label), "libvirt network %s", want->network);
-        r = net_lookup(conn, want, label, &net, err);
+        r = net_find(conn, host, want, label, &net, &f, &ours, detail, sizeof(detail), err);
         if (r < 0 && r != NETD_ENOTFOUND)
                 return r;
-        if (net) {
-                r = facts_read(net, label, &f, err);
-                if (r < 0)
-                        return r;
-                if (!facts_compare(&f, host, want, detail, sizeof(detail)))
-                        return error_set(err, NETD_ECONFLICT, "%s", detail);
-        }
+        if (!ours)
+                return error_set(err, NETD_ECONFLICT, "%s", detail);
         if (!net || !streq(f.forward, "bridge") || !streq(f.bridge, want->master)) {
                 /* A changed definition takes effect at the next start. */
                 if (net && f.active && virNetworkDestroy(net) < 0)
@@ -221,19 +229,17 @@ int virt_network_remove(virConnectPtr conn, const char *host, const struct fobj 
         _cleanup_net_ virNetworkPtr net = NULL;
         struct net_facts f;
         char label[NAME_MAX_LEN + 32], detail[256];
+        bool ours;
         int r;
 
         snprintf(label, sizeof(label), "libvirt network %s", want->network);
-        r = net_lookup(conn, want, label, &net, err);
+        r = net_find(conn, host, want, label, &net, &f, &ours, detail, sizeof(detail), err);
         if (r == NETD_ENOTFOUND)
                 return 0;
         if (r < 0)
                 return r;
-        r = facts_read(net, label, &f, err);
-        if (r < 0)
-                return r;
         /* Someone else's network of that name: ours is already gone. */
-        if (!facts_compare(&f, host, want, detail, sizeof(detail)))
+        if (!ours)
                 return 0;
         if (f.active && virNetworkDestroy(net) < 0)
                 return error_set(err, NETD_EUNAVAILABLE, "%s: cannot stop it: %s", label, virt_last_error());
