@@ -871,13 +871,31 @@ static void on_gather_check(struct hostconn *h, struct json_object *reply, const
         virt_conn_call(h->virt, agent_request_new("check", sc->virt, sc->n_virt), on_status_virt, sc);
 }
 
+/* Insert h into v[0..*n), kept in name order (the store's order is reverse
+ * insertion; answers list hosts by name). */
+static void insert_by_name(struct hostconn **v, size_t *n, struct hostconn *h) {
+        size_t pos = (*n)++;
+
+        while (pos > 0 && strcmp(v[pos - 1]->name, h->name) > 0) {
+                v[pos] = v[pos - 1];
+                pos--;
+        }
+        v[pos] = h;
+}
+
+static size_t host_count(const struct fabric *f) {
+        size_t n = 0;
+
+        for (const struct hostconn *h = f->hosts; h; h = h->next)
+                n++;
+        return n;
+}
+
 static struct gather *gather_new(struct fabric *f, const char *const *names, size_t n, fabric_done_fn done,
                                  void *userdata) {
         struct gather *g = calloc(1, sizeof(*g));
-        size_t count = 0;
+        size_t count = host_count(f);
 
-        for (struct hostconn *h = f->hosts; h; h = h->next)
-                count++;
         if (!g || !(g->hosts = calloc(count + 1, sizeof(*g->hosts))) ||
             !(g->conns = calloc(count + 1, sizeof(*g->conns)))) {
                 if (g)
@@ -888,19 +906,12 @@ static struct gather *gather_new(struct fabric *f, const char *const *names, siz
         }
         g->done = done;
         g->userdata = userdata;
-        /* Store order is reverse insertion: report by name instead. */
         for (struct hostconn *h = f->hosts; h; h = h->next) {
                 bool wanted = n == 0;
                 for (size_t i = 0; i < n && !wanted; i++)
                         wanted = streq(names[i], h->name);
-                if (!wanted)
-                        continue;
-                size_t pos = g->n++;
-                while (pos > 0 && strcmp(g->conns[pos - 1]->name, h->name) > 0) {
-                        g->conns[pos] = g->conns[pos - 1];
-                        pos--;
-                }
-                g->conns[pos] = h;
+                if (wanted)
+                        insert_by_name(g->conns, &g->n, h);
         }
         g->pending = g->n;
         if (g->n == 0) {
@@ -1053,25 +1064,20 @@ static void on_domains(struct json_object *reply, const char *error, void *userd
 
 void fabric_domains(struct fabric *f, const char *host, fabric_domains_fn done, void *userdata) {
         struct domains_gather *g = calloc(1, sizeof(*g));
-        struct hostconn *order[1024];
+        _cleanup_free_ struct hostconn **order = calloc(host_count(f) + 1, sizeof(*order));
         size_t n = 0;
 
-        if (!g) {
-                done(json_object_new_array(), userdata);
+        if (!g || !order) {
+                struct json_object *none = json_object_new_array();
+
+                free(g);
+                done(none, userdata);
+                json_object_put(none);
                 return;
         }
-        for (struct hostconn *h = f->hosts; h && n < ARRAY_SIZE(order); h = h->next) {
-                size_t pos;
-
-                if (!h->virt || (host && !streq(host, h->name)))
-                        continue;
-                pos = n++;
-                while (pos > 0 && strcmp(order[pos - 1]->name, h->name) > 0) {
-                        order[pos] = order[pos - 1];
-                        pos--;
-                }
-                order[pos] = h;
-        }
+        for (struct hostconn *h = f->hosts; h; h = h->next)
+                if (h->virt && (!host || streq(host, h->name)))
+                        insert_by_name(order, &n, h);
         g->done = done;
         g->userdata = userdata;
         g->hosts = json_object_new_array();
