@@ -2,6 +2,7 @@
 #include "capacity.h"
 #include "pool.h"
 #include "store-private.h"
+#include "netd/core/prefix.h"
 
 #define U128_MAX (~(u128)0)
 

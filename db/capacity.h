@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "netd/addr.h"
-#include "netd/validate.h"
+#include "netd/core/addr.h"
+#include "netd/core/validate.h"
 #include "store.h"
 
 /* Addresses a cluster of each default shape needs. */

@@ -6,6 +6,7 @@
 #include "cluster.h"
 #include "pool.h"
 #include "store-private.h"
+#include "netd/core/mac.h"
 
 /* A sane bound on --masters and --workers. */
 #define NODES_MAX 1000
@@ -30,13 +31,13 @@ static const struct {
         [TOPOLOGY_MNO] = {3, 2, 2},
 };
 
-const char *topology_to_string(enum topology t) {
+const char *cluster_topology_to_string(enum topology t) {
         if ((size_t)t >= ARRAY_SIZE(topology_names))
                 return NULL;
         return topology_names[t];
 }
 
-int topology_from_string(const char *s, enum topology *ret) {
+int cluster_topology_from_string(const char *s, enum topology *ret) {
         for (size_t i = 0; i < ARRAY_SIZE(topology_names); i++)
                 if (streq(s, topology_names[i])) {
                         *ret = (enum topology)i;
@@ -257,7 +258,8 @@ static int clusters_load(struct store *s, enum cluster_filter f, const char *nam
                 strscpy(c->name, sizeof(c->name), (const char *)sqlite3_column_text(stmt, 1));
                 strscpy(c->network, sizeof(c->network), (const char *)sqlite3_column_text(stmt, 2));
                 strscpy(c->domain, sizeof(c->domain), (const char *)sqlite3_column_text(stmt, 4));
-                if (topology_from_string((const char *)sqlite3_column_text(stmt, 5), &c->topology) < 0) {
+                if (cluster_topology_from_string((const char *)sqlite3_column_text(stmt, 5), &c->topology) <
+                    0) {
                         r = error_set(err, NETD_EINTERNAL, "cluster %s: unknown topology in the database",
                                       c->name);
                         goto fail;
@@ -469,23 +471,23 @@ static int plan_resolve(const struct cluster_spec *spec, struct cluster_plan *p,
         const char *name = spec->name;
         int r;
 
-        r = name_check("cluster name", name, err);
+        r = validate_name_check("cluster name", name, err);
         if (r < 0)
                 return r;
         if (spec->network) {
                 char what[NAME_MAX_LEN + 32];
 
                 snprintf(what, sizeof(what), "cluster %s: network name", name);
-                r = name_check(what, spec->network, err);
+                r = validate_name_check(what, spec->network, err);
                 if (r < 0)
                         return r;
         }
         if (!spec->topology)
                 p->topology = TOPOLOGY_SNO;
-        else if (topology_from_string(spec->topology, &p->topology) < 0)
+        else if (cluster_topology_from_string(spec->topology, &p->topology) < 0)
                 return error_set(err, NETD_EINVALID,
                                  "cluster %s: unknown topology \"%s\" (sno, compact or mno)", name,
-                                 quote_untrusted(spec->topology, q, sizeof(q)));
+                                 error_quote_untrusted(spec->topology, q, sizeof(q)));
         r = count_resolve(name, "masters", spec->masters, topology_shapes[p->topology].masters, 1,
                           &p->masters, err);
         if (r < 0)
@@ -515,7 +517,7 @@ static int plan_resolve(const struct cluster_spec *spec, struct cluster_plan *p,
                         return error_set(
                                 err, NETD_EINVALID,
                                 "cluster %s: MAC given for node \"%s\", which the cluster does not have",
-                                name, quote_untrusted(node, q, sizeof(q)));
+                                name, error_quote_untrusted(node, q, sizeof(q)));
                 if (mac_parse(spec->macs[i].mac, &mac, &inner) < 0) {
                         char what[NAME_MAX_LEN * 2 + 32];
 
@@ -555,8 +557,8 @@ static int cluster_compare(const struct cluster *c, const struct cluster_spec *s
         if (spec->network && !streq(spec->network, c->network))
                 append(diff, sizeof(diff), "; network %s, not %s", c->network, spec->network);
         if (p->topology != c->topology)
-                append(diff, sizeof(diff), "; topology %s, not %s", topology_to_string(c->topology),
-                       topology_to_string(p->topology));
+                append(diff, sizeof(diff), "; topology %s, not %s", cluster_topology_to_string(c->topology),
+                       cluster_topology_to_string(p->topology));
         if (p->masters != c->masters)
                 append(diff, sizeof(diff), "; %u masters, not %u", c->masters, p->masters);
         if (p->workers != c->workers)
@@ -688,7 +690,7 @@ static int cluster_create(struct store *s, const struct cluster_spec *spec, cons
         sqlite3_bind_text(stmt, 1, spec->name, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(stmt, 2, network_id);
         sqlite3_bind_text(stmt, 3, net->domain, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(stmt, 4, topology_to_string(p->topology), -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 4, cluster_topology_to_string(p->topology), -1, SQLITE_STATIC);
         sqlite3_bind_int(stmt, 5, (int)p->masters);
         sqlite3_bind_int(stmt, 6, (int)p->workers);
         r = store_step(s, stmt, err);
@@ -804,11 +806,11 @@ int cluster_node_allocate(struct store *s, const char *cluster, const char *node
         bool created;
         int r;
 
-        r = name_check("cluster name", cluster, err);
+        r = validate_name_check("cluster name", cluster, err);
         if (r < 0)
                 return r;
         snprintf(who, sizeof(who), "cluster %s: node name", cluster);
-        r = name_check(who, node, err);
+        r = validate_name_check(who, node, err);
         if (r < 0)
                 return r;
         snprintf(who, sizeof(who), "cluster %s: node %s", cluster, node);
@@ -858,11 +860,11 @@ int cluster_node_release(struct store *s, const char *cluster, const char *node,
         char what[NAME_MAX_LEN + 32];
         int r;
 
-        r = name_check("cluster name", cluster, err);
+        r = validate_name_check("cluster name", cluster, err);
         if (r < 0)
                 return r;
         snprintf(what, sizeof(what), "cluster %s: node name", cluster);
-        r = name_check(what, node, err);
+        r = validate_name_check(what, node, err);
         if (r < 0)
                 return r;
 
@@ -909,7 +911,7 @@ int cluster_release(struct store *s, const char *name, struct cluster **ret, str
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
-        r = name_check("cluster name", name, err);
+        r = validate_name_check("cluster name", name, err);
         if (r < 0)
                 return r;
         r = store_tx_begin(s, true, &tx, err);
@@ -940,7 +942,7 @@ int cluster_get(struct store *s, const char *name, struct cluster **ret, struct 
         _cleanup_cluster_ struct cluster *c = NULL;
         int r;
 
-        r = name_check("cluster name", name, err);
+        r = validate_name_check("cluster name", name, err);
         if (r < 0)
                 return r;
         r = store_tx_begin(s, false, &tx, err);

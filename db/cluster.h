@@ -10,9 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "netd/addr.h"
-#include "netd/validate.h"
+#include "netd/core/addr.h"
+#include "netd/core/validate.h"
 #include "store.h"
+#include "netd/core/mac.h"
 
 enum topology { TOPOLOGY_SNO, TOPOLOGY_COMPACT, TOPOLOGY_MNO };
 
@@ -50,8 +51,8 @@ struct cluster_spec {
         size_t n_macs;
 };
 
-const char *topology_to_string(enum topology t);
-int topology_from_string(const char *s, enum topology *ret);
+const char *cluster_topology_to_string(enum topology t);
+int cluster_topology_from_string(const char *s, enum topology *ret);
 
 /* Allocate a whole cluster. The same spec again returns the stored
  * cluster with *ret_created = false; the same name with a different spec

@@ -16,6 +16,7 @@
 #include "fabric.h"
 #include "host.h"
 #include "store-private.h"
+#include "netd/core/prefix.h"
 
 #define BRIDGE_PREFIX "br-"
 /* "addr:" + device + ":" + address, the longest identity. */
@@ -711,7 +712,7 @@ static int address_parse(const char *what, const char *s, struct addr *ret, unsi
         unsigned len = 0, bits;
         size_t n;
 
-        quote_untrusted(s, q, sizeof(q));
+        error_quote_untrusted(s, q, sizeof(q));
         if (!slash)
                 return error_set(err, NETD_EINVALID, "%s \"%s\" must be IP/PREFIX, e.g. 192.0.2.1/24", what,
                                  q);
@@ -845,16 +846,16 @@ int attachment_set(struct store *s, const char *network, const char *host, const
         int64_t network_id;
         int r;
 
-        r = name_check("network name", network, err);
+        r = validate_name_check("network name", network, err);
         if (r < 0)
                 return r;
-        r = name_check("host name", host, err);
+        r = validate_name_check("host name", host, err);
         if (r < 0)
                 return r;
         snprintf(what, sizeof(what), "network %s on host %s", network, host);
         if (uplink) {
                 snprintf(field, sizeof(field), "%s: uplink", what);
-                r = ifname_check(field, uplink, err);
+                r = validate_ifname_check(field, uplink, err);
                 if (r < 0)
                         return r;
         }
@@ -1034,30 +1035,30 @@ static int link_spec_check(const char *host, const char *kind, const char *name,
         struct netd_error inner = {};
         int r;
 
-        r = name_check("host name", host, err);
+        r = validate_name_check("host name", host, err);
         if (r < 0)
                 return r;
         snprintf(what, sizeof(what), "host %s: link name", host);
-        r = ifname_check(what, name, err);
+        r = validate_ifname_check(what, name, err);
         if (r < 0)
                 return r;
         if (!streq(kind, "veth"))
                 return error_set(err, NETD_EINVALID,
                                  "host %s: link %s: kind \"%s\" is not supported (only veth)", host, name,
-                                 quote_untrusted(empty_if_null(kind), q, sizeof(q)));
+                                 error_quote_untrusted(empty_if_null(kind), q, sizeof(q)));
         snprintf(what, sizeof(what), "host %s: link %s: peer", host, name);
-        r = ifname_check(what, peer, err);
+        r = validate_ifname_check(what, peer, err);
         if (r < 0)
                 return r;
         if (master) {
                 snprintf(what, sizeof(what), "host %s: link %s: master", host, name);
-                r = ifname_check(what, master, err);
+                r = validate_ifname_check(what, master, err);
                 if (r < 0)
                         return r;
         }
         if (peer_master) {
                 snprintf(what, sizeof(what), "host %s: link %s: peer master", host, name);
-                r = ifname_check(what, peer_master, err);
+                r = validate_ifname_check(what, peer_master, err);
                 if (r < 0)
                         return r;
         }
@@ -1177,7 +1178,7 @@ int link_remove(struct store *s, const char *host, const char *name, struct netd
         struct host_ref h;
         int r;
 
-        r = ifname_check("link name", name, err);
+        r = validate_ifname_check("link name", name, err);
         if (r < 0)
                 return r;
         r = store_tx_begin(s, true, &tx, err);
@@ -1225,7 +1226,7 @@ static int route_dest_parse(const char *host, const char *dest, struct prefix *r
         char what[NAME_MAX_LEN + 32];
         int r;
 
-        r = name_check("host name", host, err);
+        r = validate_name_check("host name", host, err);
         if (r < 0)
                 return r;
         snprintf(what, sizeof(what), "host %s: route destination", host);
@@ -1270,7 +1271,7 @@ int route_add(struct store *s, const char *host, const char *dest, const char *v
                 char field[sizeof(what) + 16];
 
                 snprintf(field, sizeof(field), "%s: device", what);
-                r = ifname_check(field, dev, err);
+                r = validate_ifname_check(field, dev, err);
                 if (r < 0)
                         return r;
                 strscpy(want.dev, sizeof(want.dev), dev);

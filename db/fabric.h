@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "netd/fobj.h"
+#include "netd/core/fobj.h"
 #include "store.h"
 
 /* Every object `host` must have, in dependency order (bridges, veths,

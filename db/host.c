@@ -45,7 +45,7 @@ static int printable_check(const char *what, const char *s, bool spaces, struct 
         size_t n = strlen(s);
         char q[128];
 
-        quote_untrusted(s, q, sizeof(q));
+        error_quote_untrusted(s, q, sizeof(q));
         if (n == 0)
                 return error_set(err, NETD_EINVALID, "%s is empty", what);
         if (n > CONNECT_MAX_LEN)
@@ -116,7 +116,7 @@ static int bmc_check(const char *what, const char *s, size_t max, struct netd_er
         unsigned p;
         size_t len;
 
-        quote_untrusted(s, q, sizeof(q));
+        error_quote_untrusted(s, q, sizeof(q));
         if (strlen(s) > max)
                 return error_set(err, NETD_EINVALID, "%s \"%s\" is too long (at most %zu characters)", what,
                                  q, max);
@@ -154,7 +154,7 @@ static int bmc_check(const char *what, const char *s, size_t max, struct netd_er
                         if (addr_parse(hostpart, &a, NULL) < 0 || a.family != AF_INET)
                                 return error_set(err, NETD_EINVALID, "%s \"%s\": %s is not an IPv4 address",
                                                  what, q, hostpart);
-                } else if (!domain_is_valid(hostpart))
+                } else if (!validate_domain(hostpart))
                         return error_set(err, NETD_EINVALID,
                                          "%s \"%s\": the host is neither a domain name nor an IP address",
                                          what, q);
@@ -170,7 +170,7 @@ static int host_spec_check(const struct host_spec *spec, struct addr *ret_underl
         char what[NAME_MAX_LEN + 32];
         int r;
 
-        r = name_check("host name", spec->name, err);
+        r = validate_name_check("host name", spec->name, err);
         if (r < 0)
                 return r;
         snprintf(what, sizeof(what), "host %s: connect command", spec->name);
@@ -229,7 +229,7 @@ int host_find(struct store *s, const char *name, struct host **ret, int64_t *ret
         char sql[sizeof(host_columns) + 32];
         int r;
 
-        r = name_check("host name", name, err);
+        r = validate_name_check("host name", name, err);
         if (r < 0)
                 return r;
         snprintf(sql, sizeof(sql), "%s WHERE name = ?", host_columns);

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "netd/addr.h"
-#include "netd/validate.h"
+#include "netd/core/addr.h"
+#include "netd/core/validate.h"
 #include "store.h"
 
 #define CONNECT_LOCAL "local"

@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 
 #include "store-private.h"
+#include "netd/core/range.h"
+#include "netd/core/prefix.h"
 
 #define VNI_MAX 16777215
 #define MTU_MIN 68
@@ -106,7 +108,7 @@ int network_find(struct store *s, const char *name, struct network **ret, int64_
         char sql[sizeof(network_columns) + 32];
         int r;
 
-        r = name_check("network name", name, err);
+        r = validate_name_check("network name", name, err);
         if (r < 0)
                 return r;
         snprintf(sql, sizeof(sql), "%s WHERE name = ?", network_columns);
@@ -229,7 +231,7 @@ static int network_input_parse(const struct network_spec *spec, struct network_i
         u128 lo, hi;
         int r;
 
-        r = name_check("network name", name, err);
+        r = validate_name_check("network name", name, err);
         if (r < 0)
                 return r;
         if (!spec->cidr)
@@ -254,18 +256,18 @@ static int network_input_parse(const struct network_spec *spec, struct network_i
 
         in->domain = spec->domain ? spec->domain : DEFAULT_DOMAIN;
         snprintf(what, sizeof(what), "network %s: domain", name);
-        r = domain_check(what, in->domain, err);
+        r = validate_domain_check(what, in->domain, err);
         if (r < 0)
                 return r;
         if (spec->interface) {
                 snprintf(what, sizeof(what), "network %s: interface", name);
-                r = ifname_check(what, spec->interface, err);
+                r = validate_ifname_check(what, spec->interface, err);
                 if (r < 0)
                         return r;
         }
         if (spec->bridge) {
                 snprintf(what, sizeof(what), "network %s: bridge", name);
-                r = ifname_check(what, spec->bridge, err);
+                r = validate_ifname_check(what, spec->bridge, err);
                 if (r < 0)
                         return r;
         }

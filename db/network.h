@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "netd/addr.h"
-#include "netd/validate.h"
+#include "netd/core/addr.h"
+#include "netd/core/validate.h"
 #include "store.h"
 
 #define DEFAULT_DOMAIN "lab.internal"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pool.h"
 #include "store-private.h"
+#include "netd/core/prefix.h"
 
 #define U128_MAX (~(u128)0)
 

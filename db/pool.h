@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "netd/addr.h"
+#include "netd/core/addr.h"
 #include "network.h"
 #include "store.h"
 

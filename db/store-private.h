@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "netd/addr.h"
+#include "netd/core/addr.h"
 #include "network.h"
 #include "store.h"
 

@@ -10,7 +10,7 @@
  * only by the code. */
 #pragma once
 
-#include "netd/error.h"
+#include "netd/core/error.h"
 
 struct store;
 

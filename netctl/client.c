@@ -5,7 +5,7 @@
 #include <sys/un.h>
 
 #include "client.h"
-#include "netd/proto.h"
+#include "netd/core/proto.h"
 
 /* A reply holds every cluster of the lab for `cluster list`; a thousand
  * clusters of many nodes fit easily, a runaway peer does not. */

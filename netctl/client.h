@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "netd/error.h"
+#include "netd/core/error.h"
 
 #define NETD_DEFAULT_SOCKET "/run/netd/netd.sock"
 

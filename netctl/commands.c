@@ -6,7 +6,7 @@
 
 #include "client.h"
 #include "commands.h"
-#include "netd/proto.h"
+#include "netd/core/proto.h"
 
 #define HELP_WIDTH 80
 

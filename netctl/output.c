@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
 
-#include "netd/addr.h"
+#include "netd/core/addr.h"
 #include "output.h"
+#include "netd/core/u128.h"
+#include "netd/core/prefix.h"
 
 #define TABLE_MAX_COLS 16
 #define BAR_WIDTH 20

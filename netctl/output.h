@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
-#include "netd/error.h"
+#include "netd/core/error.h"
 
 enum output_format {
         OUTPUT_TEXT,

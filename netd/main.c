@@ -2,10 +2,10 @@
 /* netd: the jumphost daemon. Only flag parsing lives here. */
 #include <getopt.h>
 
-#include "agent.h"
-#include "config.h"
-#include "daemon.h"
-#include "log.h"
+#include "netd/agent/agent.h"
+#include "netd/core/config.h"
+#include "netd/daemon/daemon.h"
+#include "netd/core/log.h"
 
 static void usage(FILE *f) {
         fprintf(f,

@@ -20,7 +20,7 @@
 #include <sys/un.h>
 #include <time.h>
 
-#include "netd/proto.h"
+#include "netd/core/proto.h"
 
 struct conn {
         int fd;

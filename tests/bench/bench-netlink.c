@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "netd/agent.h"
-#include "netd/netlink.h"
+#include "netd/agent/agent.h"
+#include "netd/netlink/netlink.h"
 
 #define MTU 1450
 

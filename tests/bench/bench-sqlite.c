@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 #include <time.h>
 
-#include "netd/util.h"
+#include "netd/core/util.h"
 
 static double now_s(void) {
         struct timespec ts;

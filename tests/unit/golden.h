@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "netd/util.h"
+#include "netd/core/util.h"
 
 static inline char *path_join(const char *dir, const char *name) {
         char *p;

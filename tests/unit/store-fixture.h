@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "db/store.h"
-#include "netd/error.h"
-#include "netd/util.h"
+#include "netd/core/error.h"
+#include "netd/core/util.h"
 
 struct fixture {
         char dir[64];

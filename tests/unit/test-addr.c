@@ -7,7 +7,10 @@
 
 #include <cmocka.h>
 
-#include "netd/addr.h"
+#include "netd/core/addr.h"
+#include "netd/core/u128.h"
+#include "netd/core/range.h"
+#include "netd/core/prefix.h"
 
 static struct addr parse_ok(const char *s) {
         struct netd_error err = {};

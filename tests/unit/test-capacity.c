@@ -12,6 +12,7 @@
 #include "db/store.h"
 
 #include "store-fixture.h"
+#include "netd/core/u128.h"
 
 static int fixture_setup(void **state) {
         return fixture_setup_prefix(state, "netd-test-capacity");

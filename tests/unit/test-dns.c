@@ -13,7 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 
-#include "netd/dns.h"
+#include "netd/dnsmasq/dns.h"
 
 /* ---- a lookup table standing in for netd's clusters ---- */
 

@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "netd/dnsmasq-conf.h"
+#include "netd/dnsmasq/dnsmasq-conf.h"
 #include "golden.h"
+#include "netd/core/prefix.h"
+#include "netd/core/mac.h"
 
 static char tmpdir[] = "/tmp/netd-test-dnsmasq-conf-XXXXXX";
 

@@ -16,9 +16,11 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "netd/dnsmasq-conf.h"
-#include "netd/export.h"
+#include "netd/dnsmasq/dnsmasq-conf.h"
+#include "netd/export/export.h"
 #include "golden.h"
+#include "netd/core/prefix.h"
+#include "netd/core/mac.h"
 
 /* ---- fixtures ---- */
 

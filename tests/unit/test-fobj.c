@@ -9,7 +9,8 @@
 
 #include <cmocka.h>
 
-#include "netd/fobj.h"
+#include "netd/core/fobj.h"
+#include "netd/core/prefix.h"
 
 static struct fobj parse_ok(const char *json) {
         struct json_object *j = json_tokener_parse(json);

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "netctl/commands.h"
-#include "netd/proto.h"
+#include "netd/core/proto.h"
 
 #define PAGE_MAX_ENTRIES 128
 #define ENTRY_MAX_DOCS 32

@@ -14,8 +14,9 @@
 
 #include <cmocka.h>
 
-#include "netd/agent.h"
-#include "netd/netlink-internal.h"
+#include "netd/agent/agent.h"
+#include "netd/netlink/netlink-private.h"
+#include "netd/core/prefix.h"
 
 static struct nl_ctx *ctx;
 

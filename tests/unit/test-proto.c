@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "netd/proto.h"
+#include "netd/core/proto.h"
 
 static int parse(const char *line, const struct proto_command **cmd, struct json_object **args,
                  struct netd_error *err) {

@@ -14,6 +14,9 @@
 #include "db/store.h"
 
 #include "store-fixture.h"
+#include "netd/core/range.h"
+#include "netd/core/prefix.h"
+#include "netd/core/mac.h"
 
 static int fixture_setup(void **state) {
         return fixture_setup_prefix(state, "netd-test-store");

@@ -6,7 +6,8 @@
 
 #include <cmocka.h>
 
-#include "netd/validate.h"
+#include "netd/core/validate.h"
+#include "netd/core/mac.h"
 
 /* Inputs no name, domain or interface may ever be. */
 static const char *const hostile[] = {
@@ -37,15 +38,15 @@ static void assert_rejected(int r, const struct netd_error *err, const char *wha
 static void assert_name_bad(const char *s) {
         struct netd_error err = {};
 
-        assert_false(name_is_valid(s));
-        assert_rejected(name_check("cluster name", s, &err), &err, "cluster name");
+        assert_false(validate_name(s));
+        assert_rejected(validate_name_check("cluster name", s, &err), &err, "cluster name");
 }
 
 static void assert_name_good(const char *s) {
         struct netd_error err = {};
 
-        assert_true(name_is_valid(s));
-        assert_int_equal(name_check("cluster name", s, &err), 0);
+        assert_true(validate_name(s));
+        assert_int_equal(validate_name_check("cluster name", s, &err), 0);
         assert_int_equal(err.code, 0);
 }
 
@@ -81,21 +82,22 @@ static void test_name_messages(void **state) {
         struct netd_error err = {};
 
         (void)state;
-        assert_int_equal(name_check("cluster name", "evil\nnetctl: ok: forged", &err), NETD_EINVALID);
+        assert_int_equal(validate_name_check("cluster name", "evil\nnetctl: ok: forged", &err),
+                         NETD_EINVALID);
         assert_string_equal(err.message,
                             "cluster name \"evil\\x0anetctl: ok: forged\": only lowercase letters, "
                             "digits and '-' are allowed");
         err = (struct netd_error){};
-        name_check("network name", "", &err);
+        validate_name_check("network name", "", &err);
         assert_string_equal(err.message, "network name is empty");
         err = (struct netd_error){};
-        name_check("network name", n64, &err);
+        validate_name_check("network name", n64, &err);
         assert_non_null(strstr(err.message, "is too long (64 characters, at most 63)"));
         err = (struct netd_error){};
-        name_check("node name", "-x", &err);
+        validate_name_check("node name", "-x", &err);
         assert_non_null(strstr(err.message, "must start and end with a letter or digit"));
         err = (struct netd_error){};
-        name_check("node name", NULL, &err);
+        validate_name_check("node name", NULL, &err);
         assert_string_equal(err.message, "node name is missing");
 }
 
@@ -111,12 +113,12 @@ static void test_domain(void **state) {
         assert_int_equal(strlen(d253), 253);
         assert_int_equal(strlen(d254), 254);
 
-        assert_true(domain_is_valid("lab.internal"));
-        assert_true(domain_is_valid("lab"));
-        assert_true(domain_is_valid("a.b-c.d0"));
-        assert_true(domain_is_valid(label63));
-        assert_true(domain_is_valid(d253));
-        assert_int_equal(domain_check("domain", "lab.example", &err), 0);
+        assert_true(validate_domain("lab.internal"));
+        assert_true(validate_domain("lab"));
+        assert_true(validate_domain("a.b-c.d0"));
+        assert_true(validate_domain(label63));
+        assert_true(validate_domain(d253));
+        assert_int_equal(validate_domain_check("domain", "lab.example", &err), 0);
 
         const char *bad[] = {
                 NULL,
@@ -139,19 +141,19 @@ static void test_domain(void **state) {
         };
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 err = (struct netd_error){};
-                assert_false(domain_is_valid(bad[i]));
-                assert_rejected(domain_check("domain", bad[i], &err), &err, "domain");
+                assert_false(validate_domain(bad[i]));
+                assert_rejected(validate_domain_check("domain", bad[i], &err), &err, "domain");
         }
         for (size_t i = 1; i < ARRAY_SIZE(hostile); i++) {
                 err = (struct netd_error){};
-                assert_false(domain_is_valid(hostile[i]));
-                assert_rejected(domain_check("domain", hostile[i], &err), &err, "domain");
+                assert_false(validate_domain(hostile[i]));
+                assert_rejected(validate_domain_check("domain", hostile[i], &err), &err, "domain");
         }
         err = (struct netd_error){};
-        domain_check("domain", "lab..internal", &err);
+        validate_domain_check("domain", "lab..internal", &err);
         assert_non_null(strstr(err.message, "empty label"));
         err = (struct netd_error){};
-        domain_check("domain", d254, &err);
+        validate_domain_check("domain", d254, &err);
         assert_non_null(strstr(err.message, "at most 253"));
 }
 
@@ -162,15 +164,15 @@ static void test_ifname(void **state) {
         const char *good[] = {"eth0",   "br-lab", "vxlan.100",       "enp0s31f6",
                               "BR_LAB", "a",      "123456789012345", "..a"};
         for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
-                assert_true(ifname_is_valid(good[i]));
-                assert_int_equal(ifname_check("interface", good[i], &err), 0);
+                assert_true(validate_ifname(good[i]));
+                assert_int_equal(validate_ifname_check("interface", good[i], &err), 0);
         }
         const char *bad[] = {NULL,     "",        ".",      "..", "1234567890123456", "eth0:1", "br lab",
                              "br/lab", "br\nlab", "br,lab", "é"};
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 err = (struct netd_error){};
-                assert_false(ifname_is_valid(bad[i]));
-                assert_rejected(ifname_check("interface", bad[i], &err), &err, "interface");
+                assert_false(validate_ifname(bad[i]));
+                assert_rejected(validate_ifname_check("interface", bad[i], &err), &err, "interface");
         }
 }
 
@@ -222,23 +224,23 @@ static void test_quote(void **state) {
         char buf[32], tiny[6];
 
         (void)state;
-        assert_string_equal(quote_untrusted("lab-1", buf, sizeof(buf)), "lab-1");
-        assert_string_equal(quote_untrusted("a\nb", buf, sizeof(buf)), "a\\x0ab");
-        assert_string_equal(quote_untrusted("a\"b\\c", buf, sizeof(buf)), "a\\x22b\\x5cc");
-        assert_string_equal(quote_untrusted("\x01\x7f\xff", buf, sizeof(buf)), "\\x01\\x7f\\xff");
-        assert_string_equal(quote_untrusted("a b/c,d", buf, sizeof(buf)), "a b/c,d");
-        assert_string_equal(quote_untrusted("", buf, sizeof(buf)), "");
-        assert_string_equal(quote_untrusted(NULL, buf, sizeof(buf)), "(null)");
+        assert_string_equal(error_quote_untrusted("lab-1", buf, sizeof(buf)), "lab-1");
+        assert_string_equal(error_quote_untrusted("a\nb", buf, sizeof(buf)), "a\\x0ab");
+        assert_string_equal(error_quote_untrusted("a\"b\\c", buf, sizeof(buf)), "a\\x22b\\x5cc");
+        assert_string_equal(error_quote_untrusted("\x01\x7f\xff", buf, sizeof(buf)), "\\x01\\x7f\\xff");
+        assert_string_equal(error_quote_untrusted("a b/c,d", buf, sizeof(buf)), "a b/c,d");
+        assert_string_equal(error_quote_untrusted("", buf, sizeof(buf)), "");
+        assert_string_equal(error_quote_untrusted(NULL, buf, sizeof(buf)), "(null)");
 
         /* Cut to fit, marked, never inside an escape. */
-        assert_string_equal(quote_untrusted("abcdefghijklmnopqrstuvwxyz0123456789", buf, sizeof(buf)),
+        assert_string_equal(error_quote_untrusted("abcdefghijklmnopqrstuvwxyz0123456789", buf, sizeof(buf)),
                             "abcdefghijklmnopqrstuvwxyz01...");
-        assert_string_equal(quote_untrusted("abcdefghijklmnopqrstuvwxyz01234", buf, sizeof(buf)),
+        assert_string_equal(error_quote_untrusted("abcdefghijklmnopqrstuvwxyz01234", buf, sizeof(buf)),
                             "abcdefghijklmnopqrstuvwxyz01234");
-        assert_string_equal(quote_untrusted("ab\n\n\n\n\n", tiny, sizeof(tiny)), "ab...");
-        assert_string_equal(quote_untrusted("\n\n", tiny, sizeof(tiny)), "...");
-        assert_string_equal(quote_untrusted("abc", tiny, 3), "ab");
-        assert_string_equal(quote_untrusted("\n", tiny, 3), "");
+        assert_string_equal(error_quote_untrusted("ab\n\n\n\n\n", tiny, sizeof(tiny)), "ab...");
+        assert_string_equal(error_quote_untrusted("\n\n", tiny, sizeof(tiny)), "...");
+        assert_string_equal(error_quote_untrusted("abc", tiny, 3), "ab");
+        assert_string_equal(error_quote_untrusted("\n", tiny, 3), "");
 }
 
 int main(void) {

@@ -15,8 +15,8 @@
 #include <libvirt/virterror.h>
 #include <sys/stat.h>
 
-#include "netd/virt-network.h"
-#include "netd/virt.h"
+#include "netd/virt/virt-network.h"
+#include "netd/virt/virt.h"
 
 static char uri[PATH_MAX + 16];
 

@@ -12,7 +12,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "netd/vm.h"
+#include "netd/virt/vm.h"
+#include "netd/core/mac.h"
 
 #define BY_PATH "/dev/disk/by-path/"
 

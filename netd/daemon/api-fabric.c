@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Handlers of the hosts and fabric commands. A change is stored first, then
+ * every host it concerns is reconciled; the answer waits for those passes,
+ * so "attached" means the bridge exists on the host. */
+#include "api.h"
+#include "db/fabric.h"
+#include "db/host.h"
+#include "db/network.h"
+#include "netd/fabric/fabric.h"
+#include "netd/core/log.h"
+
+static void reply_error(struct request *r, const struct netd_error *err) {
+        request_reply_error(r, err->code ? err->code : NETD_EINTERNAL, err->message);
+}
+
+static struct json_object *string_or_null(const char *s) {
+        return isempty(s) ? NULL : json_object_new_string(s);
+}
+
+static struct json_object *host_json(const struct host *h) {
+        struct json_object *o = json_object_new_object();
+        char a[ADDR_STRLEN];
+
+        json_object_object_add(o, "name", json_object_new_string(h->name));
+        json_object_object_add(o, "connect", json_object_new_string(h->connect));
+        json_object_object_add(o, "underlay",
+                               json_object_new_string(addr_format(&h->underlay, a, sizeof(a))));
+        json_object_object_add(o, "libvirt", string_or_null(h->libvirt));
+        json_object_object_add(o, "bmc", string_or_null(h->bmc));
+        return o;
+}
+
+static struct json_object *attachment_json(const struct attachment *at) {
+        struct json_object *o = json_object_new_object();
+        char a[ADDR_STRLEN], buf[ADDR_STRLEN + 8];
+
+        json_object_object_add(o, "network", json_object_new_string(at->network));
+        json_object_object_add(o, "host", json_object_new_string(at->host));
+        json_object_object_add(o, "bridge", json_object_new_string(at->bridge));
+        json_object_object_add(o, "uplink", string_or_null(at->uplink));
+        if (at->has_address)
+                snprintf(buf, sizeof(buf), "%s/%u", addr_format(&at->address, a, sizeof(a)), at->prefixlen);
+        json_object_object_add(o, "address", at->has_address ? json_object_new_string(buf) : NULL);
+        return o;
+}
+
+/* ---- waiting for reconcile passes ---------------------------------------- */
+
+/* A stored change whose answer waits for the passes of the hosts it
+ * concerns; `host` is the one whose objects decide success. */
+struct change {
+        struct request *r;
+        struct json_object *data;
+        char host[NAME_MAX_LEN + 1];
+        char what[160];
+};
+
+/* The host's pass decides: not connected → unavailable; an object in
+ * conflict → conflict; one still missing (e.g. an uplink that does not
+ * exist) → not-found; another object error → internal. */
+static void on_change_synced(struct json_object *hosts, int code, const char *message, void *userdata) {
+        struct change *c = userdata;
+        char msg[700];
+
+        for (size_t i = 0; hosts && code == 0 && i < json_object_array_length(hosts); i++) {
+                struct json_object *h = json_object_array_get_idx(hosts, i), *v, *objs;
+
+                if (!json_object_object_get_ex(h, "name", &v) || !streq(json_object_get_string(v), c->host))
+                        continue;
+                if (json_object_object_get_ex(h, "error", &v) && v) {
+                        snprintf(msg, sizeof(msg),
+                                 "%s stored, but host %s is not reachable: %s; netd applies it when "
+                                 "the host answers again",
+                                 c->what, c->host, json_object_get_string(v));
+                        code = NETD_EUNAVAILABLE;
+                        message = msg;
+                        break;
+                }
+                json_object_object_get_ex(h, "objects", &objs);
+                for (size_t k = 0; objs && k < json_object_array_length(objs); k++) {
+                        struct json_object *o = json_object_array_get_idx(objs, k), *e, *st, *lb;
+
+                        if (!json_object_object_get_ex(o, "error", &e) || !e)
+                                continue;
+                        json_object_object_get_ex(o, "state", &st);
+                        json_object_object_get_ex(o, "label", &lb);
+                        snprintf(msg, sizeof(msg), "host %s: %s: %s", c->host, json_object_get_string(lb),
+                                 json_object_get_string(e));
+                        code = streq(json_object_get_string(st), "conflict")  ? NETD_ECONFLICT
+                               : streq(json_object_get_string(st), "missing") ? NETD_ENOTFOUND
+                                                                              : NETD_EINTERNAL;
+                        message = msg;
+                        break;
+                }
+        }
+        json_object_put(hosts);
+        if (code == 0) {
+                log_info("%s: applied", c->what);
+                request_reply_ok(c->r, c->data);
+        } else {
+                log_warn("%s: %s", c->what, message);
+                json_object_put(c->data);
+                request_reply_error(c->r, code, message);
+        }
+        free(c);
+}
+
+/* Reconcile `host` and every host attached to `network` (when given, for
+ * their flood entries), then answer with `data`. */
+static void change_apply(struct daemon *d, struct request *r, struct json_object *data, const char *host,
+                         const char *network, const char *what) {
+        struct change *c = calloc(1, sizeof(*c));
+        struct attachment *ats = NULL;
+        size_t n = 0, k = 0;
+        struct netd_error err = {0};
+        const char **names;
+
+        if (!c) {
+                json_object_put(data);
+                request_reply_error(r, NETD_EINTERNAL, "out of memory");
+                return;
+        }
+        c->r = r;
+        c->data = data;
+        strscpy(c->host, sizeof(c->host), host);
+        strscpy(c->what, sizeof(c->what), what);
+        if (network && attachment_list(d->store, network, &ats, &n, &err) < 0)
+                log_warn("%s: %s", what, err.message);
+        names = calloc(n + 1, sizeof(*names));
+        if (!names) {
+                free(ats);
+                on_change_synced(NULL, NETD_EINTERNAL, "out of memory", c);
+                return;
+        }
+        names[k++] = host;
+        for (size_t i = 0; i < n; i++)
+                if (!streq(ats[i].host, host))
+                        names[k++] = ats[i].host;
+        fabric_sync(d->fabric, names, k, on_change_synced, c);
+        free(names);
+        free(ats);
+}
+
+/* ---- hosts ----------------------------------------------------------------- */
+
+static void cmd_host_add(struct daemon *d, struct request *r, struct json_object *args) {
+        _cleanup_(host_freep) struct host *h = NULL;
+        struct netd_error err = {0};
+        struct host_spec spec = {
+                .name = proto_arg_string(args, "name"),
+                .connect = proto_arg_string(args, "connect"),
+                .underlay = proto_arg_string(args, "underlay"),
+                .libvirt = proto_arg_string(args, "libvirt"),
+                .bmc = proto_arg_string(args, "bmc"),
+        };
+
+        if (host_add(d->store, &spec, &h, &err) < 0 || fabric_host_start(d->fabric, h->name, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        log_info("host %s: added (%s)", h->name, streq(h->connect, CONNECT_LOCAL) ? "local" : "agent");
+        request_reply_ok(r, host_json(h));
+}
+
+static void cmd_host_list(struct daemon *d, struct request *r, struct json_object *args _unused_) {
+        struct host **l = NULL;
+        size_t n = 0;
+        struct netd_error err = {0};
+        struct json_object *o, *a;
+
+        if (host_list(d->store, &l, &n, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        o = json_object_new_object();
+        a = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(a, host_json(l[i]));
+        json_object_object_add(o, "hosts", a);
+        host_list_free(l, n);
+        request_reply_ok(r, o);
+}
+
+static void cmd_host_show(struct daemon *d, struct request *r, struct json_object *args) {
+        _cleanup_(host_freep) struct host *h = NULL;
+        struct netd_error err = {0};
+
+        if (host_get(d->store, proto_arg_string(args, "name"), &h, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        request_reply_ok(r, host_json(h));
+}
+
+static void cmd_host_remove(struct daemon *d, struct request *r, struct json_object *args) {
+        const char *name = proto_arg_string(args, "name");
+        struct netd_error err = {0};
+        struct json_object *o;
+
+        if (host_remove(d->store, name, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        fabric_host_stop(d->fabric, name);
+        log_info("host %s: removed", name);
+        o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(name));
+        request_reply_ok(r, o);
+}
+
+/* ---- attach / detach ------------------------------------------------------ */
+
+static void cmd_network_attach(struct daemon *d, struct request *r, struct json_object *args) {
+        const char *net = proto_arg_string(args, "network"), *host = proto_arg_string(args, "host");
+        struct attachment at = {0};
+        struct netd_error err = {0};
+        char what[160];
+
+        if (attachment_set(d->store, net, host, proto_arg_string(args, "uplink"),
+                           proto_arg_string(args, "address"), &at, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "network %s on host %s", net, host);
+        change_apply(d, r, attachment_json(&at), host, net, what);
+}
+
+struct detach {
+        struct daemon *d;
+        struct request *r;
+        struct attachment at;
+};
+
+static void detach_now(struct detach *dt) {
+        struct netd_error err = {0};
+        char what[160];
+
+        if (attachment_remove(dt->d->store, dt->at.network, dt->at.host, &err) < 0) {
+                reply_error(dt->r, &err);
+                free(dt);
+                return;
+        }
+        snprintf(what, sizeof(what), "network %s detached from host %s", dt->at.network, dt->at.host);
+        change_apply(dt->d, dt->r, attachment_json(&dt->at), dt->at.host, dt->at.network, what);
+        free(dt);
+}
+
+/* Ports netd did not make (VM taps) keep the bridge: refuse unless forced.
+ * The uplink is foreign too, but it is the attachment's own. */
+static void on_detach_ports(struct json_object *ports, int code, const char *message, void *userdata) {
+        struct detach *dt = userdata;
+        char list[400] = "", msg[1024];
+        size_t used = 0, foreign = 0;
+
+        if (code < 0) {
+                snprintf(msg, sizeof(msg),
+                         "network %s on host %s: cannot list the ports of %s: %s (use --force)",
+                         dt->at.network, dt->at.host, dt->at.bridge, message);
+                request_reply_error(dt->r, code, msg);
+                free(dt);
+                return;
+        }
+        for (size_t i = 0; i < json_object_array_length(ports); i++) {
+                const char *p = json_object_get_string(json_object_array_get_idx(ports, i));
+                if (streq(p, dt->at.uplink))
+                        continue;
+                foreign++;
+                if (used < sizeof(list) - 1)
+                        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+                                                 foreign > 1 ? ", " : "", p);
+        }
+        json_object_put(ports);
+        if (foreign > 0) {
+                snprintf(msg, sizeof(msg),
+                         "network %s on host %s: bridge %s has ports netd did not create (%s); detach "
+                         "--force removes it anyway",
+                         dt->at.network, dt->at.host, dt->at.bridge, list);
+                request_reply_error(dt->r, NETD_ECONFLICT, msg);
+                free(dt);
+                return;
+        }
+        detach_now(dt);
+}
+
+static void cmd_network_detach(struct daemon *d, struct request *r, struct json_object *args) {
+        struct detach *dt = calloc(1, sizeof(*dt));
+        struct netd_error err = {0};
+
+        if (!dt) {
+                request_reply_error(r, NETD_EINTERNAL, "out of memory");
+                return;
+        }
+        dt->d = d;
+        dt->r = r;
+        if (attachment_get(d->store, proto_arg_string(args, "network"), proto_arg_string(args, "host"),
+                           &dt->at, &err) < 0) {
+                reply_error(r, &err);
+                free(dt);
+                return;
+        }
+        if (proto_arg_bool(args, "force"))
+                detach_now(dt);
+        else
+                fabric_foreign_ports(d->fabric, dt->at.host, dt->at.bridge, on_detach_ports, dt);
+}
+
+/* ---- links and routes --------------------------------------------------- */
+
+static struct json_object *args_copy(struct json_object *args, const char *const *keys, size_t n) {
+        struct json_object *o = json_object_new_object(), *v;
+
+        for (size_t i = 0; i < n; i++)
+                json_object_object_add(
+                        o, keys[i], json_object_object_get_ex(args, keys[i], &v) ? json_object_get(v) : NULL);
+        return o;
+}
+
+static void cmd_link_add(struct daemon *d, struct request *r, struct json_object *args) {
+        static const char *const keys[] = {"host", "kind", "name", "peer", "master", "peer_master"};
+        const char *host = proto_arg_string(args, "host"), *name = proto_arg_string(args, "name");
+        struct netd_error err = {0};
+        char what[160];
+
+        if (link_add(d->store, host, proto_arg_string(args, "kind"), name, proto_arg_string(args, "peer"),
+                     proto_arg_string(args, "master"), proto_arg_string(args, "peer_master"), &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "link %s on host %s", name, host);
+        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+}
+
+static void cmd_link_remove(struct daemon *d, struct request *r, struct json_object *args) {
+        static const char *const keys[] = {"host", "name"};
+        const char *host = proto_arg_string(args, "host"), *name = proto_arg_string(args, "name");
+        struct netd_error err = {0};
+        char what[160];
+
+        if (link_remove(d->store, host, name, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "link %s removed from host %s", name, host);
+        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+}
+
+static void cmd_route_add(struct daemon *d, struct request *r, struct json_object *args) {
+        static const char *const keys[] = {"host", "dest", "via", "dev"};
+        const char *host = proto_arg_string(args, "host"), *dest = proto_arg_string(args, "dest");
+        struct netd_error err = {0};
+        char what[160];
+
+        if (route_add(d->store, host, dest, proto_arg_string(args, "via"), proto_arg_string(args, "dev"),
+                      &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "route %s on host %s", dest, host);
+        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+}
+
+static void cmd_route_remove(struct daemon *d, struct request *r, struct json_object *args) {
+        static const char *const keys[] = {"host", "dest"};
+        const char *host = proto_arg_string(args, "host"), *dest = proto_arg_string(args, "dest");
+        struct netd_error err = {0};
+        char what[160];
+
+        if (route_remove(d->store, host, dest, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "route %s removed from host %s", dest, host);
+        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+}
+
+/* ---- status and sync ------------------------------------------------------ */
+
+static void on_hosts(struct json_object *hosts, int code, const char *message, void *userdata) {
+        struct request *r = userdata;
+        struct json_object *o;
+
+        if (code < 0) {
+                request_reply_error(r, code, message);
+                return;
+        }
+        o = json_object_new_object();
+        json_object_object_add(o, "hosts", hosts);
+        request_reply_ok(r, o);
+}
+
+static void cmd_fabric_status(struct daemon *d, struct request *r, struct json_object *args _unused_) {
+        fabric_status(d->fabric, on_hosts, r);
+}
+
+static void cmd_fabric_sync(struct daemon *d, struct request *r, struct json_object *args) {
+        const char *host = proto_arg_string(args, "host");
+        _cleanup_(host_freep) struct host *h = NULL;
+        struct netd_error err = {0};
+
+        if (host && host_get(d->store, host, &h, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        fabric_sync(d->fabric, host ? &host : NULL, host ? 1 : 0, on_hosts, r);
+}
+
+static const struct {
+        const char *command;
+        void (*handler)(struct daemon *d, struct request *r, struct json_object *args);
+} handlers[] = {
+        {"host.add", cmd_host_add},
+        {"host.list", cmd_host_list},
+        {"host.show", cmd_host_show},
+        {"host.remove", cmd_host_remove},
+        {"network.attach", cmd_network_attach},
+        {"network.detach", cmd_network_detach},
+        {"link.add", cmd_link_add},
+        {"link.remove", cmd_link_remove},
+        {"route.add", cmd_route_add},
+        {"route.remove", cmd_route_remove},
+        {"fabric.status", cmd_fabric_status},
+        {"fabric.sync", cmd_fabric_sync},
+};
+
+bool api_fabric_handle(struct daemon *d, struct request *r, const struct proto_command *cmd,
+                       struct json_object *args) {
+        for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
+                if (streq(handlers[i].command, cmd->name)) {
+                        handlers[i].handler(d, r, args);
+                        return true;
+                }
+        return false;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Prometheus metrics over HTTP (libevent's evhttp), on an opt-in listen
+ * address (--metrics ADDRESS:PORT); GET /metrics answers in the text
+ * exposition format:
+ *
+ *   netd_network_addresses{network,state=total|reserved|allocated|free}
+ *   netd_network_clusters{network}
+ *   netd_host_connected{host}, netd_host_libvirt_connected{host}
+ *   netd_host_objects{host,state=ok|missing|drifted|conflict}  (last pass)
+ *   netd_host_last_pass_timestamp_seconds{host}
+ *   netd_allocation_duration_seconds  histogram: allocate requests, read to reply
+ *   netd_dnsmasq_change_duration_seconds histogram: a change until dnsmasq serves it
+ *   netd_requests_total{command,result=ok|error}
+ *
+ * Counts come from the store at scrape time (the capacity arithmetic);
+ * histograms and counters are process-wide and fed by control.c and
+ * dnsmasq.c through netd/core/stats.h. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "daemon.h"
+
+struct metrics;
+
+/* Serve /metrics on cfg->metrics_listen (NULL: not configured, *ret NULL). */
+int metrics_new(struct daemon *d, struct metrics **ret, struct netd_error *err);
+void metrics_free(struct metrics *m);
+
+/* The exposition text as of now; malloc'd. */
+char *metrics_render(struct daemon *d);

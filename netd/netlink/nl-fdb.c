@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* FOBJ_FDB: a unicast flood entry on a VXLAN device netd made — the
+ * all-zero MAC towards one remote underlay address, permanent, on the
+ * device itself (NTF_SELF), one per remote, appended so several coexist:
+ * `bridge fdb append 00:00:00:00:00:00 dev VX dst REMOTE`.
+ *
+ * libnl 3.7's rtnl_neigh cannot express this: for AF_BRIDGE it never sends
+ * NDA_DST, and rtnl_neigh_set_dst() refuses an IPv4 address on an AF_BRIDGE
+ * object. So requests are built by hand and dumps parsed directly. */
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "netlink-private.h"
+
+#define ETH_ALEN_ 6
+
+static const char *fdb_what(const struct fobj *o, char *buf, size_t size) {
+        char a[ADDR_STRLEN];
+
+        snprintf(buf, size, "fdb %s on %s", addr_format(&o->addr, a, sizeof(a)), o->dev);
+        return buf;
+}
+
+struct fdb_find {
+        int ifindex;
+        const struct addr *remote;
+        bool found;
+};
+
+static struct nla_policy fdb_policy[NDA_MAX + 1] = {
+        [NDA_LLADDR] = {.minlen = ETH_ALEN_},
+        [NDA_DST] = {.minlen = 4},
+};
+
+static int on_fdb(struct nl_msg *msg, void *arg) {
+        struct fdb_find *f = arg;
+        struct nlmsghdr *h = nlmsg_hdr(msg);
+        struct nlattr *tb[NDA_MAX + 1];
+        struct ndmsg *ndm;
+        struct addr dst;
+        int len;
+
+        if (h->nlmsg_type != RTM_NEWNEIGH || nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, fdb_policy) < 0)
+                return NL_OK;
+        ndm = nlmsg_data(h);
+        if (ndm->ndm_family != AF_BRIDGE || ndm->ndm_ifindex != f->ifindex || !tb[NDA_LLADDR] || !tb[NDA_DST])
+                return NL_OK;
+        if (nla_len(tb[NDA_LLADDR]) != ETH_ALEN_ ||
+            memcmp(nla_data(tb[NDA_LLADDR]), "\0\0\0\0\0\0", ETH_ALEN_))
+                return NL_OK;
+        /* The remote's family is known only from the attribute's size. */
+        len = nla_len(tb[NDA_DST]);
+        if (len != 4 && len != 16)
+                return NL_OK;
+        addr_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &dst);
+        if (addr_cmp(&dst, f->remote) == 0)
+                f->found = true;
+        return NL_OK;
+}
+
+static void fdb_find_reset(void *arg) {
+        ((struct fdb_find *)arg)->found = false;
+}
+
+static int fdb_find(struct nl_ctx *ctx, const char *what, int ifindex, const struct addr *remote, bool *ret,
+                    struct netd_error *err) {
+        /* An ifinfomsg header (not an ndmsg) asks the kernel to dump the
+         * entries of this one device only. */
+        struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = ifindex};
+        struct fdb_find f = {.ifindex = ifindex, .remote = remote};
+        struct nl_msg *msg;
+        int r;
+
+        msg = nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP);
+        if (!msg)
+                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
+        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+                nlmsg_free(msg);
+                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
+        }
+        r = nl_ctx_query(ctx, msg, on_fdb, fdb_find_reset, &f);
+        nlmsg_free(msg);
+        if (r < 0)
+                return nl_error(ctx, err, r, "%s: cannot list flood entries", what);
+        *ret = f.found;
+        return 0;
+}
+
+static int fdb_request(struct nl_ctx *ctx, const char *what, bool add, int ifindex, const struct addr *remote,
+                       struct netd_error *err) {
+        struct ndmsg ndm = {
+                .ndm_family = AF_BRIDGE,
+                .ndm_ifindex = ifindex,
+                .ndm_state = NUD_PERMANENT,
+                .ndm_flags = NTF_SELF,
+        };
+        static const uint8_t zero_mac[ETH_ALEN_];
+        struct nl_msg *msg;
+        uint8_t dst[16];
+        size_t n = addr_to_bytes(remote, dst);
+        int r;
+
+        msg = nlmsg_alloc_simple(add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_APPEND : 0);
+        if (!msg)
+                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
+        if (nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO) < 0 ||
+            nla_put(msg, NDA_LLADDR, sizeof(zero_mac), zero_mac) < 0 ||
+            nla_put(msg, NDA_DST, (int)n, dst) < 0) {
+                nlmsg_free(msg);
+                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
+        }
+        r = nl_ctx_talk(ctx, msg);
+        nlmsg_free(msg);
+        if (r < 0 && !add && nl_error_code(ctx, r) == NETD_ENOTFOUND) {
+                nl_ctx_clear(ctx);
+                return 0;
+        }
+        if (r < 0)
+                return nl_error(ctx, err, r, "%s: cannot %s", what, add ? "add" : "delete");
+        return 0;
+}
+
+static int fdb_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
+                     size_t size, struct netd_error *err) {
+        struct link_info dev;
+        char what[96];
+        bool found = false;
+        int r;
+
+        detail_copy(detail, size, "");
+        r = link_read_owned(ctx, want->dev, &dev, ret_state, detail, size, err);
+        if (r <= 0)
+                return r;
+        /* Not (yet) a vxlan: the VXLAN object before this one rebuilds it,
+         * and until then the entry cannot exist. */
+        if (!streq(dev.kind, "vxlan")) {
+                *ret_state = FOBJ_MISSING;
+                return 0;
+        }
+        r = fdb_find(ctx, fdb_what(want, what, sizeof(what)), dev.ifindex, &want->addr, &found, err);
+        if (r < 0)
+                return r;
+        *ret_state = found ? FOBJ_OK : FOBJ_MISSING;
+        return 0;
+}
+
+static int fdb_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
+        struct link_info dev;
+        char what[96];
+        int r;
+
+        fdb_what(want, what, sizeof(what));
+        r = link_get(ctx, want->dev, 0, &dev, err);
+        if (r == NETD_ENOTFOUND)
+                return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->dev);
+        if (r < 0)
+                return r;
+        if (!link_is_ours(&dev))
+                return link_conflict(err, want->dev);
+        if (!streq(dev.kind, "vxlan"))
+                return error_set(err, NETD_EINVALID, "%s: %s is not a vxlan device", what, want->dev);
+        /* Appending a remote that is already there changes nothing, so no
+         * dump is needed first. */
+        return fdb_request(ctx, what, true, dev.ifindex, &want->addr, err);
+}
+
+static int fdb_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
+        struct link_info dev;
+        char what[96];
+        int r;
+
+        fdb_what(want, what, sizeof(what));
+        r = link_get(ctx, want->dev, 0, &dev, err);
+        if (r == NETD_ENOTFOUND)
+                return 0;
+        if (r < 0)
+                return r;
+        if (!link_is_ours(&dev))
+                return link_conflict(err, want->dev);
+        if (!streq(dev.kind, "vxlan"))
+                return 0;
+        return fdb_request(ctx, what, false, dev.ifindex, &want->addr, err);
+}
+
+const struct fobj_ops fdb_ops = {
+        .kind = FOBJ_FDB,
+        .check = fdb_check,
+        .ensure = fdb_ensure,
+        .remove = fdb_remove,
+};

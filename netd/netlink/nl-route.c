@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* FOBJ_ROUTE: dst via gateway [dev], in the main table. Routes are asked
+ * for explicitly, so any device will do; netd installs them as "static"
+ * and deletes only a static route with exactly its destination, gateway
+ * and device. */
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/route/route.h>
+
+#include "netlink-private.h"
+
+struct route_find {
+        const struct fobj *want;
+        int oif; /* wanted device, 0 = any */
+        bool found;
+        bool exact;
+        struct addr gateway; /* of the first route to dst; family 0 = none */
+        int first_oif;
+        bool multipath;
+};
+
+static struct nla_policy route_policy[RTA_MAX + 1] = {
+        [RTA_DST] = {.minlen = 4},
+        [RTA_GATEWAY] = {.minlen = 4},
+        [RTA_OIF] = {.type = NLA_U32},
+        [RTA_TABLE] = {.type = NLA_U32},
+};
+
+static int on_route(struct nl_msg *msg, void *arg) {
+        struct route_find *f = arg;
+        struct nlmsghdr *h = nlmsg_hdr(msg);
+        struct nlattr *tb[RTA_MAX + 1];
+        const struct prefix *dst = &f->want->dst;
+        struct addr have = {0}, gw = {0};
+        size_t n = dst->base.family == AF_INET ? 4 : 16;
+        struct rtmsg *rtm;
+        uint32_t table;
+        int oif;
+
+        if (h->nlmsg_type != RTM_NEWROUTE || nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, route_policy) < 0)
+                return NL_OK;
+        rtm = nlmsg_data(h);
+        table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+        if (rtm->rtm_family != dst->base.family || table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST ||
+            rtm->rtm_dst_len != dst->len)
+                return NL_OK;
+        if (tb[RTA_DST]) {
+                if ((size_t)nla_len(tb[RTA_DST]) < n)
+                        return NL_OK;
+                addr_from_bytes(dst->base.family, nla_data(tb[RTA_DST]), &have);
+        } else
+                have.family = dst->base.family;
+        if (addr_cmp(&have, &dst->base) != 0)
+                return NL_OK;
+        if (tb[RTA_GATEWAY] && (size_t)nla_len(tb[RTA_GATEWAY]) >= n)
+                addr_from_bytes(dst->base.family, nla_data(tb[RTA_GATEWAY]), &gw);
+        oif = tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : 0;
+        if (!f->found) {
+                f->found = true;
+                f->gateway = gw;
+                f->first_oif = oif;
+                f->multipath = tb[RTA_MULTIPATH] != NULL;
+        }
+        /* IPv6 may hold several routes to dst with different metrics: any
+         * one that is exactly ours will do. */
+        if (gw.family && addr_cmp(&gw, &f->want->addr) == 0 && (!f->oif || oif == f->oif))
+                f->exact = true;
+        return NL_OK;
+}
+
+static void route_find_reset(void *arg) {
+        struct route_find *f = arg;
+
+        *f = (struct route_find){.want = f->want, .oif = f->oif};
+}
+
+static int route_find(struct nl_ctx *ctx, const char *what, const struct fobj *want, int oif,
+                      struct route_find *ret, struct netd_error *err) {
+        struct rtmsg rtm = {.rtm_family = (uint8_t)want->dst.base.family};
+        struct nl_msg *msg;
+        int r;
+
+        *ret = (struct route_find){.want = want, .oif = oif};
+        msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
+        if (!msg)
+                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
+        if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0) {
+                nlmsg_free(msg);
+                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
+        }
+        r = nl_ctx_query(ctx, msg, on_route, route_find_reset, ret);
+        nlmsg_free(msg);
+        if (r < 0)
+                return nl_error(ctx, err, r, "%s: cannot list routes", what);
+        return 0;
+}
+
+static const char *route_what(const struct fobj *o, char *buf, size_t size) {
+        char label[128];
+
+        snprintf(buf, size, "route %s", fobj_label(o, label, sizeof(label)));
+        return buf;
+}
+
+/* The wanted device's index in *ret (0 when none is wanted);
+ * NETD_ENOTFOUND, with no message, when it does not exist. */
+static int route_dev(struct nl_ctx *ctx, const struct fobj *want, int *ret, struct netd_error *err) {
+        struct link_info li;
+        int r;
+
+        *ret = 0;
+        if (isempty(want->dev))
+                return 0;
+        r = link_get(ctx, want->dev, 0, &li, err);
+        if (r < 0)
+                return r;
+        *ret = li.ifindex;
+        return 0;
+}
+
+static int route_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
+                       size_t size, struct netd_error *err) {
+        char what[160], d[DETAIL_MAX] = "", have[ADDR_STRLEN], wanted[ADDR_STRLEN];
+        struct route_find f;
+        struct link_info li;
+        int oif, r;
+
+        detail_copy(detail, size, "");
+        route_what(want, what, sizeof(what));
+        r = route_dev(ctx, want, &oif, err);
+        if (r == NETD_ENOTFOUND) {
+                /* Without its device the route cannot exist. */
+                *ret_state = FOBJ_MISSING;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        r = route_find(ctx, what, want, oif, &f, err);
+        if (r < 0)
+                return r;
+        if (!f.found) {
+                *ret_state = FOBJ_MISSING;
+                return 0;
+        }
+        if (!f.exact) {
+                if (f.multipath)
+                        detail_add(d, sizeof(d), "multipath, want via %s",
+                                   addr_format(&want->addr, wanted, sizeof(wanted)));
+                else if (addr_cmp(&f.gateway, &want->addr) != 0)
+                        detail_add(d, sizeof(d), "via %s, want via %s",
+                                   f.gateway.family ? addr_format(&f.gateway, have, sizeof(have)) : "none",
+                                   addr_format(&want->addr, wanted, sizeof(wanted)));
+                else if (link_get(ctx, NULL, f.first_oif, &li, NULL) == 0)
+                        detail_add(d, sizeof(d), "dev %s, want dev %s", li.name, want->dev);
+                else
+                        detail_add(d, sizeof(d), "dev #%d, want dev %s", f.first_oif, want->dev);
+        }
+        *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
+        detail_copy(detail, size, d);
+        return 0;
+}
+
+/* Add (replacing a route to the same destination) or delete ours. */
+static int route_request(struct nl_ctx *ctx, const char *what, bool add, const struct fobj *want, int oif,
+                         struct netd_error *err) {
+        struct rtnl_route *rt = rtnl_route_alloc();
+        struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+        struct nl_addr *dst = nladdr_from_addr(&want->dst.base, want->dst.len);
+        struct nl_addr *gw = nladdr_from_addr(&want->addr, addr_bits(want->addr.family));
+        struct nl_msg *msg = NULL;
+        int r;
+
+        if (!rt || !nh || !dst || !gw) {
+                rtnl_route_put(rt);
+                rtnl_route_nh_free(nh);
+                nl_addr_put(dst);
+                nl_addr_put(gw);
+                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
+        }
+        rtnl_route_set_family(rt, (uint8_t)want->dst.base.family);
+        r = rtnl_route_set_dst(rt, dst);
+        rtnl_route_set_table(rt, RT_TABLE_MAIN);
+        rtnl_route_set_protocol(rt, RTPROT_STATIC);
+        rtnl_route_set_type(rt, RTN_UNICAST);
+        rtnl_route_set_scope(rt, RT_SCOPE_UNIVERSE);
+        rtnl_route_nh_set_gateway(nh, gw);
+        if (oif)
+                rtnl_route_nh_set_ifindex(nh, oif);
+        rtnl_route_add_nexthop(rt, nh);
+        nl_addr_put(dst);
+        nl_addr_put(gw);
+        if (r >= 0)
+                r = add ? rtnl_route_build_add_request(rt, NLM_F_CREATE | NLM_F_REPLACE, &msg)
+                        : rtnl_route_build_del_request(rt, 0, &msg);
+        rtnl_route_put(rt);
+        if (r < 0)
+                return nl_error(NULL, err, r, "%s: cannot build the request", what);
+        r = nl_ctx_talk(ctx, msg);
+        nlmsg_free(msg);
+        if (r < 0 && !add && nl_error_code(ctx, r) == NETD_ENOTFOUND) {
+                nl_ctx_clear(ctx);
+                return 0;
+        }
+        if (r < 0)
+                return nl_error(ctx, err, r, "%s: cannot %s", what, add ? "add" : "delete");
+        return 0;
+}
+
+static int route_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
+        struct route_find f;
+        char what[160];
+        int oif, r;
+
+        route_what(want, what, sizeof(what));
+        r = route_dev(ctx, want, &oif, err);
+        if (r == NETD_ENOTFOUND)
+                return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->dev);
+        if (r < 0)
+                return r;
+        r = route_find(ctx, what, want, oif, &f, err);
+        if (r < 0)
+                return r;
+        if (f.exact)
+                return 0;
+        return route_request(ctx, what, true, want, oif, err);
+}
+
+static int route_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
+        char what[160];
+        int oif, r;
+
+        route_what(want, what, sizeof(what));
+        r = route_dev(ctx, want, &oif, err);
+        if (r == NETD_ENOTFOUND)
+                return 0;
+        if (r < 0)
+                return r;
+        return route_request(ctx, what, false, want, oif, err);
+}
+
+const struct fobj_ops route_ops = {
+        .kind = FOBJ_ROUTE,
+        .check = route_check,
+        .ensure = route_ensure,
+        .remove = route_remove,
+};
