@@ -108,10 +108,8 @@ int capacity_report(struct store *s, const char *network, struct capacity **ret,
         capacity_finish(&lab);
         if (ret_lab)
                 *ret_lab = lab;
-        if (ret) {
-                *ret = caps;
-                caps = NULL;
-        }
+        if (ret)
+                *ret = STORE_TAKE(caps);
         if (ret_n)
                 *ret_n = n;
 out:

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <errno.h>
-#include <stdarg.h>
-#include <sys/random.h>
-
+/* Clusters: allocation of a whole cluster in one transaction, release,
+ * and reading clusters with their nodes. A cluster's nodes (names, MACs,
+ * day-2 allocate and release) are in db/node.c. */
+#include "cluster-private.h"
 #include "cluster.h"
 #include "pool.h"
 #include "store-private.h"
@@ -10,9 +10,6 @@
 
 /* A sane bound on --masters and --workers. */
 #define NODES_MAX 1000
-/* Locally administered, unicast: the prefix libvirt and QEMU use. */
-#define MAC_GENERATED_PREFIX ((mac_t)0x525400 << 24)
-#define MAC_GENERATE_ATTEMPTS 64
 /* How many networks a "pass --network" message names. */
 #define NETWORKS_LISTED 4
 
@@ -53,13 +50,7 @@ void cluster_free(struct cluster *c) {
         free(c);
 }
 
-void cluster_list_free(struct cluster **l, size_t n) {
-        if (!l)
-                return;
-        for (size_t i = 0; i < n; i++)
-                cluster_free(l[i]);
-        free(l);
-}
+STORE_DEFINE_LIST_FREE(cluster)
 
 const struct node *cluster_find_node(const struct cluster *c, const char *name) {
         for (size_t i = 0; i < c->n_nodes; i++)
@@ -68,54 +59,9 @@ const struct node *cluster_find_node(const struct cluster *c, const char *name) 
         return NULL;
 }
 
-/* NAME is PREFIX followed by one or more digits. */
-static bool has_number_suffix(const char *name, const char *prefix) {
-        size_t len = strlen(prefix);
-
-        return strncmp(name, prefix, len) == 0 && name[len] != '\0' &&
-               name[len + strspn(name + len, "0123456789")] == '\0';
-}
-
-/* The N of a generated node name "PREFIX-N" (canonical decimal, as
- * plan_node_name() writes it). */
-static bool node_number(const char *name, const char *prefix, unsigned *ret) {
-        const char *d = name + strlen(prefix);
-
-        /* More digits than NODES_MAX has cannot name a node (and cannot overflow). */
-        if (!has_number_suffix(name, prefix) || (d[0] == '0' && d[1] != '\0') || strlen(d) > 4)
-                return false;
-        *ret = (unsigned)strtoul(d, NULL, 10);
-        return true;
-}
-
-static const char *node_role(const char *name) {
-        return has_number_suffix(name, "master-") ? "master" : "worker";
-}
-
-/* Masters before workers; within a role by name, "worker-10" after
- * "worker-9". */
-static int node_cmp(const void *a, const void *b) {
-        const struct node *x = a, *y = b;
-        const char *dx, *dy;
-        int r = strcmp(x->role, y->role);
-
-        if (r != 0)
-                return r;
-        dx = strrchr(x->name, '-');
-        dy = strrchr(y->name, '-');
-        if (dx && dy && dx - x->name == dy - y->name &&
-            strncmp(x->name, y->name, (size_t)(dx - x->name)) == 0) {
-                size_t lx = strspn(dx + 1, "0123456789"), ly = strspn(dy + 1, "0123456789");
-
-                if (lx > 0 && ly > 0 && dx[1 + lx] == '\0' && dy[1 + ly] == '\0' && lx != ly)
-                        return lx < ly ? -1 : 1;
-        }
-        return strcmp(x->name, y->name);
-}
-
 enum cluster_filter {
         FILTER_ALL,
-        FILTER_NAME,    /* clusters.name = ?1 */
+        FILTER_ID,      /* clusters.id = ?1 */
         FILTER_NETWORK, /* clusters.network_id = ?1 */
 };
 
@@ -124,8 +70,8 @@ enum cluster_filter {
 static const char *const clusters_sql[] = {
         [FILTER_ALL] = "SELECT c.id, c.name, n.name, n.family, c.domain, c.topology, c.masters, c.workers"
                        " FROM clusters c JOIN networks n ON n.id = c.network_id ORDER BY c.name",
-        [FILTER_NAME] = "SELECT c.id, c.name, n.name, n.family, c.domain, c.topology, c.masters, c.workers"
-                        " FROM clusters c JOIN networks n ON n.id = c.network_id WHERE c.name = ?1",
+        [FILTER_ID] = "SELECT c.id, c.name, n.name, n.family, c.domain, c.topology, c.masters, c.workers"
+                      " FROM clusters c JOIN networks n ON n.id = c.network_id WHERE c.id = ?1",
         [FILTER_NETWORK] = "SELECT c.id, c.name, n.name, n.family, c.domain, c.topology, c.masters, c.workers"
                            " FROM clusters c JOIN networks n ON n.id = c.network_id WHERE c.network_id = ?1"
                            " ORDER BY c.name",
@@ -133,9 +79,8 @@ static const char *const clusters_sql[] = {
 static const char *const addresses_sql[] = {
         [FILTER_ALL] = "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
                        " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id",
-        [FILTER_NAME] = "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
-                        " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id"
-                        " WHERE a.cluster_id = (SELECT id FROM clusters WHERE name = ?1)",
+        [FILTER_ID] = "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
+                      " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id WHERE a.cluster_id = ?1",
         [FILTER_NETWORK] =
                 "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
                 " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id WHERE a.network_id = ?1",
@@ -154,38 +99,32 @@ static int row_cmp_id(const void *a, const void *b) {
         return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void filter_bind(sqlite3_stmt *stmt, enum cluster_filter f, const char *name, int64_t network_id) {
-        if (f == FILTER_NAME)
-                sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-        else if (f == FILTER_NETWORK)
-                sqlite3_bind_int64(stmt, 1, network_id);
+/* The query of table `sql` for filter `f`, `id` bound. */
+static int filter_prepare(struct store *s, const char *const sql[], enum cluster_filter f, int64_t id,
+                          sqlite3_stmt **ret, struct netd_error *err) {
+        if (f == FILTER_ALL)
+                return store_prepare(s, sql[f], ret, err);
+        return store_prepare_int(s, sql[f], id, ret, err);
 }
 
 static int node_append(struct cluster_row *row, const struct node *nd, struct netd_error *err) {
         struct cluster *c = row->c;
+        int r = store_grow(&c->nodes, &row->cap_nodes, c->n_nodes, sizeof(*c->nodes), err);
 
-        if (c->n_nodes == row->cap_nodes) {
-                size_t ncap = row->cap_nodes ? row->cap_nodes * 2 : 8;
-                struct node *v = reallocarray(c->nodes, ncap, sizeof(*v));
-
-                if (!v)
-                        return error_set(err, NETD_EINTERNAL, "out of memory");
-                c->nodes = v;
-                row->cap_nodes = ncap;
-        }
+        if (r < 0)
+                return r;
         c->nodes[c->n_nodes++] = *nd;
         return 0;
 }
 
-static int addresses_load(struct store *s, enum cluster_filter f, const char *name, int64_t network_id,
-                          struct cluster_row *rows, size_t n_rows, struct netd_error *err) {
+static int addresses_load(struct store *s, enum cluster_filter f, int64_t id, struct cluster_row *rows,
+                          size_t n_rows, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
-        r = store_prepare(s, addresses_sql[f], &stmt, err);
+        r = filter_prepare(s, addresses_sql, f, id, &stmt, err);
         if (r < 0)
                 return r;
-        filter_bind(stmt, f, name, network_id);
         while ((r = store_step(s, stmt, err)) > 0) {
                 struct cluster_row key = {.id = sqlite3_column_int64(stmt, 0)};
                 struct cluster_row *row = bsearch(&key, rows, n_rows, sizeof(*rows), row_cmp_id);
@@ -212,37 +151,27 @@ static int addresses_load(struct store *s, enum cluster_filter f, const char *na
         return r;
 }
 
-/* Load the clusters the filter selects, ordered by name, with their nodes. */
-static int clusters_load(struct store *s, enum cluster_filter f, const char *name, int64_t network_id,
-                         struct cluster ***ret, size_t *ret_n, struct netd_error *err) {
+/* Load the clusters the filter selects (`id`: the cluster's or the
+ * network's row id), ordered by name, with their nodes. */
+static int clusters_load(struct store *s, enum cluster_filter f, int64_t id, struct cluster ***ret,
+                         size_t *ret_n, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         _cleanup_free_ struct cluster_row *rows = NULL;
         struct cluster **l = NULL;
-        size_t n = 0, cap = 0;
+        size_t n = 0, cap = 0, cap_rows = 0;
         int r;
 
-        r = store_prepare(s, clusters_sql[f], &stmt, err);
+        r = filter_prepare(s, clusters_sql, f, id, &stmt, err);
         if (r < 0)
                 return r;
-        filter_bind(stmt, f, name, network_id);
         while ((r = store_step(s, stmt, err)) > 0) {
                 struct cluster *c;
 
-                if (n == cap) {
-                        size_t ncap = cap ? cap * 2 : 16;
-                        struct cluster **nl = reallocarray(l, ncap, sizeof(*nl));
-                        struct cluster_row *nrows = nl ? reallocarray(rows, ncap, sizeof(*nrows)) : NULL;
-
-                        if (nl)
-                                l = nl;
-                        if (nrows)
-                                rows = nrows;
-                        if (!nl || !nrows) {
-                                r = error_set(err, NETD_EINTERNAL, "out of memory");
-                                goto fail;
-                        }
-                        cap = ncap;
-                }
+                r = store_grow(&l, &cap, n, sizeof(*l), err);
+                if (r >= 0)
+                        r = store_grow(&rows, &cap_rows, n, sizeof(*rows), err);
+                if (r < 0)
+                        goto fail;
                 c = calloc(1, sizeof(*c));
                 if (!c) {
                         r = error_set(err, NETD_EINTERNAL, "out of memory");
@@ -272,7 +201,7 @@ static int clusters_load(struct store *s, enum cluster_filter f, const char *nam
 
         if (n > 0) {
                 qsort(rows, n, sizeof(*rows), row_cmp_id);
-                r = addresses_load(s, f, name, network_id, rows, n, err);
+                r = addresses_load(s, f, id, rows, n, err);
                 if (r < 0)
                         goto fail;
         }
@@ -283,7 +212,7 @@ static int clusters_load(struct store *s, enum cluster_filter f, const char *nam
                 if (c->n_nodes > 1)
                         qsort(c->nodes, c->n_nodes, sizeof(*c->nodes), node_cmp);
                 /* sno has no VIP rows: both VIPs are master-0's own address,
-                 * which cluster_node_release() never lets go. */
+                 * which node_release() never lets go. */
                 if (c->topology == TOPOLOGY_SNO && (m = cluster_find_node(c, "master-0")))
                         c->api_vip = c->ingress_vip = m->ip;
         }
@@ -296,17 +225,27 @@ fail:
         return r;
 }
 
-/* One cluster by name; NETD_ENOTFOUND when absent. */
-static int cluster_find(struct store *s, const char *name, struct cluster **ret, struct netd_error *err) {
+int cluster_find(struct store *s, const char *name, struct cluster **ret, int64_t *ret_id,
+                 struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         struct cluster **l;
+        int64_t id;
         size_t n;
         int r;
 
-        r = clusters_load(s, FILTER_NAME, name, 0, &l, &n, err);
+        r = store_find_named(s, "SELECT id FROM clusters", "cluster", name, &stmt, err);
+        if (r < 0)
+                return r;
+        id = sqlite3_column_int64(stmt, 0);
+        if (ret_id)
+                *ret_id = id;
+        if (!ret)
+                return 0;
+        r = clusters_load(s, FILTER_ID, id, &l, &n, err);
         if (r < 0)
                 return r;
         if (n == 0) {
-                cluster_list_free(l, n);
+                free(l);
                 return error_set(err, NETD_ENOTFOUND, "cluster %s not found", name);
         }
         *ret = l[0];
@@ -314,128 +253,23 @@ static int cluster_find(struct store *s, const char *name, struct cluster **ret,
         return 0;
 }
 
-static int cluster_id_find(struct store *s, const char *name, int64_t *ret, struct netd_error *err) {
+int cluster_address_insert(struct store *s, int64_t network_id, int64_t cluster_id, int64_t node_id,
+                           const char *kind, const struct addr *a, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
-        r = store_prepare(s, "SELECT id FROM clusters WHERE name = ?", &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-        r = store_step(s, stmt, err);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return error_set(err, NETD_ENOTFOUND, "cluster %s not found", name);
-        *ret = sqlite3_column_int64(stmt, 0);
-        return 0;
-}
-
-/* The node holding `mac`, if any: 1 with its cluster and name, else 0. */
-static int mac_holder(struct store *s, mac_t mac, char *ret_cluster, char *ret_node, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        int r;
-
-        r = store_prepare(s,
-                          "SELECT c.name, nd.name FROM nodes nd JOIN clusters c ON c.id = nd.cluster_id "
-                          "WHERE nd.mac = ?",
-                          &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, (int64_t)mac);
-        r = store_step(s, stmt, err);
-        if (r <= 0)
-                return r;
-        if (ret_cluster)
-                strscpy(ret_cluster, NAME_MAX_LEN + 1, (const char *)sqlite3_column_text(stmt, 0));
-        if (ret_node)
-                strscpy(ret_node, NAME_MAX_LEN + 1, (const char *)sqlite3_column_text(stmt, 1));
-        return 1;
-}
-
-/* NETD_ECONFLICT naming the holder when a given MAC is in use. */
-static int mac_check_free(struct store *s, const char *cluster, const char *node, mac_t mac,
-                          struct netd_error *err) {
-        char holder_cluster[NAME_MAX_LEN + 1], holder_node[NAME_MAX_LEN + 1], m[MAC_STRLEN];
-        int r = mac_holder(s, mac, holder_cluster, holder_node, err);
-
-        if (r <= 0)
-                return r;
-        return error_set(err, NETD_ECONFLICT,
-                         "cluster %s: MAC %s for %s is already used by node %s of cluster %s", cluster,
-                         mac_format(mac, m, sizeof(m)), node, holder_node, holder_cluster);
-}
-
-static bool mac_in(const mac_t *macs, size_t n, mac_t mac) {
-        for (size_t i = 0; i < n; i++)
-                if (macs[i] == mac)
-                        return true;
-        return false;
-}
-
-/* A random 52:54:00:xx:xx:xx used neither in the store nor in `taken`. The
- * UNIQUE constraint on nodes.mac stays the real guard. */
-static int mac_generate(struct store *s, const mac_t *taken, size_t n_taken, mac_t *ret,
-                        struct netd_error *err) {
-        for (int attempt = 0; attempt < MAC_GENERATE_ATTEMPTS; attempt++) {
-                uint8_t b[3];
-                mac_t mac;
-                int r;
-
-                if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-                        return error_set(err, NETD_EINTERNAL, "getrandom: %s", strerror(errno));
-                mac = MAC_GENERATED_PREFIX | (mac_t)b[0] << 16 | (mac_t)b[1] << 8 | b[2];
-                if (mac_in(taken, n_taken, mac))
-                        continue;
-                r = mac_holder(s, mac, NULL, NULL, err);
-                if (r < 0)
-                        return r;
-                if (r == 0) {
-                        *ret = mac;
-                        return 0;
-                }
-        }
-        return error_set(err, NETD_EEXHAUSTED, "no free MAC in 52:54:00:00:00:00/24 after %d attempts",
-                         MAC_GENERATE_ATTEMPTS);
-}
-
-static int address_insert(struct store *s, int64_t network_id, int64_t cluster_id, int64_t node_id,
-                          const char *kind, const struct addr *a, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        int r;
-
-        r = store_prepare(
+        r = store_prepare_int(
                 s,
                 "INSERT INTO addresses (network_id, addr, cluster_id, node_id, kind) VALUES (?, ?, ?, ?, ?)",
-                &stmt, err);
+                network_id, &stmt, err);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(stmt, 1, network_id);
         store_bind_addr(stmt, 2, a);
         sqlite3_bind_int64(stmt, 3, cluster_id);
         if (node_id > 0)
                 sqlite3_bind_int64(stmt, 4, node_id);
         sqlite3_bind_text(stmt, 5, kind, -1, SQLITE_STATIC);
         return store_step(s, stmt, err);
-}
-
-static int node_insert(struct store *s, int64_t network_id, int64_t cluster_id, const char *name,
-                       const char *role, mac_t mac, const struct addr *ip, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        int r;
-
-        r = store_prepare(s, "INSERT INTO nodes (cluster_id, name, role, mac) VALUES (?, ?, ?, ?)", &stmt,
-                          err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, cluster_id);
-        sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(stmt, 3, role, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 4, (int64_t)mac);
-        r = store_step(s, stmt, err);
-        if (r < 0)
-                return r;
-        return address_insert(s, network_id, cluster_id, sqlite3_last_insert_rowid(s->db), "node", ip, err);
 }
 
 /* A cluster_spec resolved: counts from the topology, given MACs per node
@@ -527,24 +361,12 @@ static int plan_resolve(const struct cluster_spec *spec, struct cluster_plan *p,
                 if (p->macs[idx] != 0)
                         return error_set(err, NETD_EINVALID, "cluster %s: node %s is given a MAC twice", name,
                                          node);
-                if (mac_in(p->macs, p->masters + p->workers, mac))
+                if (node_mac_in(p->macs, p->masters + p->workers, mac))
                         return error_set(err, NETD_EINVALID, "cluster %s: MAC %s is given for two nodes",
                                          name, mac_format(mac, m, sizeof(m)));
                 p->macs[idx] = mac;
         }
         return 0;
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
-static void append(char *buf, size_t size, const char *fmt, ...) {
-        size_t len = strlen(buf);
-        va_list ap;
-
-        if (len >= size)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(buf + len, size - len, fmt, ap);
-        va_end(ap);
 }
 
 /* 0 when the stored cluster is what `spec` asks for, else NETD_ECONFLICT
@@ -555,14 +377,15 @@ static int cluster_compare(const struct cluster *c, const struct cluster_spec *s
 
         /* Without --network the request names no network to differ from. */
         if (spec->network && !streq(spec->network, c->network))
-                append(diff, sizeof(diff), "; network %s, not %s", c->network, spec->network);
+                store_append(diff, sizeof(diff), "; network %s, not %s", c->network, spec->network);
         if (p->topology != c->topology)
-                append(diff, sizeof(diff), "; topology %s, not %s", cluster_topology_to_string(c->topology),
-                       cluster_topology_to_string(p->topology));
+                store_append(diff, sizeof(diff), "; topology %s, not %s",
+                             cluster_topology_to_string(c->topology),
+                             cluster_topology_to_string(p->topology));
         if (p->masters != c->masters)
-                append(diff, sizeof(diff), "; %u masters, not %u", c->masters, p->masters);
+                store_append(diff, sizeof(diff), "; %u masters, not %u", c->masters, p->masters);
         if (p->workers != c->workers)
-                append(diff, sizeof(diff), "; %u workers, not %u", c->workers, p->workers);
+                store_append(diff, sizeof(diff), "; %u workers, not %u", c->workers, p->workers);
         for (size_t i = 0; i < p->masters + p->workers; i++) {
                 char node[NAME_MAX_LEN + 1];
                 const struct node *nd;
@@ -572,10 +395,10 @@ static int cluster_compare(const struct cluster *c, const struct cluster_spec *s
                 plan_node_name(p, i, node, sizeof(node));
                 nd = cluster_find_node(c, node);
                 if (!nd)
-                        append(diff, sizeof(diff), "; it has no node %s", node);
+                        store_append(diff, sizeof(diff), "; it has no node %s", node);
                 else if (nd->mac != p->macs[i])
-                        append(diff, sizeof(diff), "; %s has MAC %s, not %s", node,
-                               mac_format(nd->mac, a, sizeof(a)), mac_format(p->macs[i], b, sizeof(b)));
+                        store_append(diff, sizeof(diff), "; %s has MAC %s, not %s", node,
+                                     mac_format(nd->mac, a, sizeof(a)), mac_format(p->macs[i], b, sizeof(b)));
         }
         if (diff[0] == '\0')
                 return 0;
@@ -604,7 +427,7 @@ static int network_choose(struct store *s, const struct cluster_spec *spec, stru
                 return 0;
         }
         for (size_t i = 0; i < n && i < NETWORKS_LISTED; i++)
-                append(names, sizeof(names), "%s%s", i ? ", " : "", l[i]->name);
+                store_append(names, sizeof(names), "%s%s", i ? ", " : "", l[i]->name);
         network_list_free(l, n);
         if (n == 0)
                 return error_set(err, NETD_ENOTFOUND,
@@ -614,9 +437,7 @@ static int network_choose(struct store *s, const struct cluster_spec *spec, stru
                          spec->name, names, n > NETWORKS_LISTED ? ", ..." : "");
 }
 
-/* Every name dnsmasq will serve for a cluster must be a valid DNS name:
- * NODE.CLUSTER.DOMAIN and the fixed ones (api-int., x.apps.) fit in 253. */
-static int fqdn_check(const char *cluster, const char *host, const char *domain, struct netd_error *err) {
+int cluster_fqdn_check(const char *cluster, const char *host, const char *domain, struct netd_error *err) {
         static const char *const fixed[] = {"api-int", "x.apps"};
         size_t longest = strlen(host);
 
@@ -650,7 +471,7 @@ static int cluster_create(struct store *s, const struct cluster_spec *spec, cons
                         char node[NAME_MAX_LEN + 1];
 
                         plan_node_name(p, i, node, sizeof(node));
-                        r = mac_check_free(s, spec->name, node, p->macs[i], err);
+                        r = node_mac_check_free(s, spec->name, node, p->macs[i], err);
                         if (r < 0)
                                 return r;
                 }
@@ -659,7 +480,7 @@ static int cluster_create(struct store *s, const struct cluster_spec *spec, cons
                 char node[NAME_MAX_LEN + 1];
 
                 plan_node_name(p, i, node, sizeof(node));
-                r = fqdn_check(spec->name, node, net->domain, err);
+                r = cluster_fqdn_check(spec->name, node, net->domain, err);
                 if (r < 0)
                         return r;
         }
@@ -676,7 +497,7 @@ static int cluster_create(struct store *s, const struct cluster_spec *spec, cons
         memcpy(macs, p->macs, n_nodes * sizeof(*macs));
         for (size_t i = 0; i < n_nodes; i++)
                 if (macs[i] == 0) {
-                        r = mac_generate(s, macs, n_nodes, &macs[i], err);
+                        r = node_mac_generate(s, macs, n_nodes, &macs[i], err);
                         if (r < 0)
                                 return r;
                 }
@@ -709,10 +530,11 @@ static int cluster_create(struct store *s, const struct cluster_spec *spec, cons
                         return r;
         }
         if (topology_shapes[p->topology].vips > 0) {
-                r = address_insert(s, network_id, cluster_id, 0, "api-vip", &addrs[n_nodes], err);
+                r = cluster_address_insert(s, network_id, cluster_id, 0, "api-vip", &addrs[n_nodes], err);
                 if (r < 0)
                         return r;
-                r = address_insert(s, network_id, cluster_id, 0, "ingress-vip", &addrs[n_nodes + 1], err);
+                r = cluster_address_insert(s, network_id, cluster_id, 0, "ingress-vip", &addrs[n_nodes + 1],
+                                           err);
                 if (r < 0)
                         return r;
         }
@@ -734,7 +556,7 @@ int cluster_allocate(struct store *s, const struct cluster_spec *spec, struct cl
         r = store_tx_begin(s, true, &tx, err);
         if (r < 0)
                 goto out;
-        r = cluster_find(s, spec->name, &c, &lookup);
+        r = cluster_find(s, spec->name, &c, NULL, &lookup);
         if (r == 0) {
                 r = cluster_compare(c, spec, &p, err);
                 if (r < 0)
@@ -746,18 +568,11 @@ int cluster_allocate(struct store *s, const struct cluster_spec *spec, struct cl
                 r = cluster_create(s, spec, &p, err);
                 if (r < 0)
                         goto out;
-                r = cluster_find(s, spec->name, &c, err);
-                if (r < 0)
-                        goto out;
                 created = true;
         }
-        r = store_tx_commit(&tx, err);
+        r = cluster_commit_get(&tx, spec->name, ret, err);
         if (r < 0)
                 goto out;
-        if (ret) {
-                *ret = c;
-                c = NULL;
-        }
         if (ret_created)
                 *ret_created = created;
 out:
@@ -765,199 +580,52 @@ out:
         return r;
 }
 
-/* Day-2: a new node with one new address; `mac` 0 = generate one. */
-static int node_create(struct store *s, const struct cluster *c, const char *node, const char *who, mac_t mac,
-                       struct netd_error *err) {
-        _cleanup_network_ struct network *net = NULL;
-        int64_t network_id = 0, cluster_id = 0;
-        struct addr ip;
-        int r;
-
-        if (mac != 0) {
-                r = mac_check_free(s, c->name, node, mac, err);
-                if (r < 0)
-                        return r;
-        }
-        r = network_find(s, c->network, &net, &network_id, err);
-        if (r < 0)
-                return r;
-        r = cluster_id_find(s, c->name, &cluster_id, err);
-        if (r < 0)
-                return r;
-        r = pool_take(s, net, network_id, 1, who, &ip, err);
-        if (r < 0)
-                return r;
-        if (mac == 0) {
-                r = mac_generate(s, NULL, 0, &mac, err);
-                if (r < 0)
-                        return r;
-        }
-        return node_insert(s, network_id, cluster_id, node, node_role(node), mac, &ip, err);
-}
-
-int cluster_node_allocate(struct store *s, const char *cluster, const char *node, const char *mac,
-                          struct cluster **ret, bool *ret_created, struct netd_error *err) {
-        _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_cluster_ struct cluster *c = NULL;
-        char who[2 * NAME_MAX_LEN + 32], a[MAC_STRLEN], b[MAC_STRLEN];
-        const struct node *existing;
-        struct netd_error inner = {};
-        mac_t given = 0;
-        bool created;
-        int r;
-
-        r = validate_name_check("cluster name", cluster, err);
-        if (r < 0)
-                return r;
-        snprintf(who, sizeof(who), "cluster %s: node name", cluster);
-        r = validate_name_check(who, node, err);
-        if (r < 0)
-                return r;
-        snprintf(who, sizeof(who), "cluster %s: node %s", cluster, node);
-        if (mac && mac_parse(mac, &given, &inner) < 0)
-                return store_error_wrap(err, &inner, who);
-
-        r = store_tx_begin(s, true, &tx, err);
-        if (r < 0)
-                return r;
-        r = cluster_find(s, cluster, &c, err);
-        if (r < 0)
-                return r;
-        existing = cluster_find_node(c, node);
-        if (existing && mac && existing->mac != given)
-                return error_set(err, NETD_ECONFLICT, "%s already exists with MAC %s, not %s", who,
-                                 mac_format(existing->mac, a, sizeof(a)), mac_format(given, b, sizeof(b)));
-        created = !existing;
-        if (created && (r = fqdn_check(cluster, node, c->domain, err)) < 0)
-                return r;
-        if (created) {
-                r = node_create(s, c, node, who, given, err);
-                if (r < 0)
-                        return r;
-                cluster_free(c);
-                c = NULL;
-                r = cluster_find(s, cluster, &c, err);
-                if (r < 0)
-                        return r;
-        }
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                return r;
-        if (ret_created)
-                *ret_created = created;
-        if (ret) {
-                *ret = c;
-                c = NULL;
-        }
-        return 0;
-}
-
-int cluster_node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
-                         struct netd_error *err) {
+int cluster_delete(struct store *s, const char *cluster, const char *node, const char *sql,
+                   int (*check)(const struct cluster *c, const char *node, struct netd_error *err),
+                   struct cluster **ret, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
         _cleanup_cluster_ struct cluster *c = NULL;
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        char what[NAME_MAX_LEN + 32];
         int r;
-
-        r = validate_name_check("cluster name", cluster, err);
-        if (r < 0)
-                return r;
-        snprintf(what, sizeof(what), "cluster %s: node name", cluster);
-        r = validate_name_check(what, node, err);
-        if (r < 0)
-                return r;
 
         r = store_tx_begin(s, true, &tx, err);
         if (r < 0)
                 return r;
-        r = cluster_find(s, cluster, &c, err);
+        r = cluster_find(s, cluster, &c, NULL, err);
         if (r < 0)
                 return r;
-        if (!cluster_find_node(c, node))
-                return error_set(err, NETD_ENOTFOUND, "cluster %s has no node %s", cluster, node);
-        if (c->topology == TOPOLOGY_SNO && streq(node, "master-0"))
-                return error_set(err, NETD_ECONFLICT,
-                                 "cluster %s: master-0 holds the API and ingress VIPs of this sno cluster;"
-                                 " release the cluster instead",
-                                 cluster);
-
-        /* The node's address goes with it (ON DELETE CASCADE), and into the
-         * release history (trigger addresses_release). */
-        r = store_prepare(s,
-                          "DELETE FROM nodes WHERE name = ?2 AND cluster_id = (SELECT id FROM clusters WHERE "
-                          "name = ?1)",
-                          &stmt, err);
+        if (check) {
+                r = check(c, node, err);
+                if (r < 0)
+                        return r;
+        }
+        r = store_prepare(s, sql, &stmt, err);
         if (r < 0)
                 return r;
         sqlite3_bind_text(stmt, 1, cluster, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(stmt, 2, node, -1, SQLITE_TRANSIENT);
+        if (node)
+                sqlite3_bind_text(stmt, 2, node, -1, SQLITE_TRANSIENT);
         r = store_step(s, stmt, err);
         if (r < 0)
                 return r;
         r = store_tx_commit(&tx, err);
         if (r < 0)
                 return r;
-        if (ret) {
-                *ret = c;
-                c = NULL;
-        }
+        if (ret)
+                *ret = STORE_TAKE(c);
         return 0;
 }
 
 int cluster_release(struct store *s, const char *name, struct cluster **ret, struct netd_error *err) {
-        _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_cluster_ struct cluster *c = NULL;
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
         r = validate_name_check("cluster name", name, err);
         if (r < 0)
                 return r;
-        r = store_tx_begin(s, true, &tx, err);
-        if (r < 0)
-                return r;
-        r = cluster_find(s, name, &c, err);
-        if (r < 0)
-                return r;
-        r = store_prepare(s, "DELETE FROM clusters WHERE name = ?", &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-        r = store_step(s, stmt, err);
-        if (r < 0)
-                return r;
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                return r;
-        if (ret) {
-                *ret = c;
-                c = NULL;
-        }
-        return 0;
+        return cluster_delete(s, name, NULL, "DELETE FROM clusters WHERE name = ?1", NULL, ret, err);
 }
 
-int cluster_get(struct store *s, const char *name, struct cluster **ret, struct netd_error *err) {
-        _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_cluster_ struct cluster *c = NULL;
-        int r;
-
-        r = validate_name_check("cluster name", name, err);
-        if (r < 0)
-                return r;
-        r = store_tx_begin(s, false, &tx, err);
-        if (r < 0)
-                return r;
-        r = cluster_find(s, name, &c, err);
-        if (r < 0)
-                return r;
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                return r;
-        *ret = c;
-        c = NULL;
-        return 0;
-}
+STORE_DEFINE_GET(cluster)
 
 int cluster_list(struct store *s, const char *network, struct cluster ***ret, size_t *ret_n,
                  struct netd_error *err) {
@@ -976,7 +644,7 @@ int cluster_list(struct store *s, const char *network, struct cluster ***ret, si
                 if (r < 0)
                         return r;
         }
-        r = clusters_load(s, network ? FILTER_NETWORK : FILTER_ALL, NULL, network_id, &l, &n, err);
+        r = clusters_load(s, network ? FILTER_NETWORK : FILTER_ALL, network_id, &l, &n, err);
         if (r < 0)
                 return r;
         r = store_tx_commit(&tx, err);

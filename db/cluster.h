@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Clusters and their nodes: allocation and release of addresses and MACs.
+/* Clusters and their nodes: allocation and release of addresses and MACs
+ * (one node at a time: db/node.h).
  *
  * A cluster is allocated in one BEGIN IMMEDIATE transaction: every node
  * address, the VIPs (compact/mno) and the MACs, or nothing. Addresses come
@@ -60,14 +61,6 @@ int cluster_topology_from_string(const char *s, enum topology *ret);
  * is NETD_EEXHAUSTED and nothing is held. */
 int cluster_allocate(struct store *s, const struct cluster_spec *spec, struct cluster **ret,
                      bool *ret_created, struct netd_error *err);
-/* Day-2: add node NODE (role from its name: master-N is a master, anything
- * else a worker). Same node with the same (or no) MAC again is idempotent. */
-int cluster_node_allocate(struct store *s, const char *cluster, const char *node, const char *mac,
-                          struct cluster **ret, bool *ret_created, struct netd_error *err);
-/* Release one node; *ret is the cluster as it was before (for the caller
- * to withdraw the node's records). */
-int cluster_node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
-                         struct netd_error *err);
 /* Release a whole cluster; *ret is the cluster as it was. */
 int cluster_release(struct store *s, const char *name, struct cluster **ret, struct netd_error *err);
 

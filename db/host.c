@@ -1,40 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Lab hosts. What is kept on them (attachments, links, routes) lives in
- * db/fabric.c, next to the desired state computed from it. */
+/* Lab hosts. What is kept on them lives in db/attachment.c, db/link.c and
+ * db/route.c; the desired state computed from it in db/desired.c. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <sys/socket.h>
 
 #include "host.h"
 #include "store-private.h"
 
 #define PORT_MAX 65535
-/* How many networks a "host in use" message names. */
-#define USERS_LISTED 3
 
 void host_free(struct host *h) {
         free(h);
 }
 
-void host_list_free(struct host **l, size_t n) {
-        if (!l)
-                return;
-        for (size_t i = 0; i < n; i++)
-                host_free(l[i]);
-        free(l);
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
-static void append(char *buf, size_t size, const char *fmt, ...) {
-        size_t len = strlen(buf);
-        va_list ap;
-
-        if (len >= size)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(buf + len, size - len, fmt, ap);
-        va_end(ap);
-}
+STORE_DEFINE_LIST_FREE(host)
 
 /* ---- validation ---- */
 
@@ -204,47 +183,51 @@ static int host_spec_check(const struct host_spec *spec, struct addr *ret_underl
 static const char host_columns[] =
         "SELECT id, name, connect, underlay, underlay_family, libvirt, bmc FROM hosts";
 
-static void column_string(sqlite3_stmt *stmt, int col, char *buf, size_t size) {
-        const char *v = (const char *)sqlite3_column_text(stmt, col);
-
-        strscpy(buf, size, v ? v : "");
-}
-
 static int host_from_row(sqlite3_stmt *stmt, struct host **ret, struct netd_error *err) {
         struct host *h = calloc(1, sizeof(*h));
 
         if (!h)
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        column_string(stmt, 1, h->name, sizeof(h->name));
-        column_string(stmt, 2, h->connect, sizeof(h->connect));
+        store_column_string(stmt, 1, h->name, sizeof(h->name));
+        store_column_string(stmt, 2, h->connect, sizeof(h->connect));
         store_column_addr(stmt, 3, store_family_from_db(sqlite3_column_int(stmt, 4)), &h->underlay);
-        column_string(stmt, 5, h->libvirt, sizeof(h->libvirt));
-        column_string(stmt, 6, h->bmc, sizeof(h->bmc));
+        store_column_string(stmt, 5, h->libvirt, sizeof(h->libvirt));
+        store_column_string(stmt, 6, h->bmc, sizeof(h->bmc));
         *ret = h;
         return 0;
 }
 
 int host_find(struct store *s, const char *name, struct host **ret, int64_t *ret_id, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        char sql[sizeof(host_columns) + 32];
         int r;
 
-        r = validate_name_check("host name", name, err);
+        r = store_find_named(s, host_columns, "host", name, &stmt, err);
         if (r < 0)
                 return r;
-        snprintf(sql, sizeof(sql), "%s WHERE name = ?", host_columns);
-        r = store_prepare(s, sql, &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-        r = store_step(s, stmt, err);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return error_set(err, NETD_ENOTFOUND, "host %s not found", name);
         if (ret_id)
                 *ret_id = sqlite3_column_int64(stmt, 0);
         return ret ? host_from_row(stmt, ret, err) : 0;
+}
+
+const char host_ref_columns[] =
+        "SELECT id, name, underlay, underlay_family, coalesce(libvirt, '') <> '' FROM hosts";
+
+void host_ref_from_row(sqlite3_stmt *stmt, struct host_ref *ret) {
+        ret->id = sqlite3_column_int64(stmt, 0);
+        store_column_string(stmt, 1, ret->name, sizeof(ret->name));
+        store_column_addr(stmt, 2, store_family_from_db(sqlite3_column_int(stmt, 3)), &ret->underlay);
+        ret->libvirt = sqlite3_column_int(stmt, 4) != 0;
+}
+
+int host_ref_find(struct store *s, const char *name, struct host_ref *ret, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
+
+        r = store_find_named(s, host_ref_columns, "host", name, &stmt, err);
+        if (r < 0)
+                return r;
+        host_ref_from_row(stmt, ret);
+        return 0;
 }
 
 /* NETD_EEXISTS for a taken name, NETD_ECONFLICT for an underlay address
@@ -273,17 +256,9 @@ static int host_check_unique(struct store *s, const char *name, const struct add
                          addr_format(underlay, a, sizeof(a)), sqlite3_column_text(stmt, 0));
 }
 
-static void bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *v) {
-        if (v)
-                sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT);
-        else
-                sqlite3_bind_null(stmt, idx);
-}
-
 int host_add(struct store *s, const struct host_spec *spec, struct host **ret, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        _cleanup_host_ struct host *h = NULL;
         struct addr underlay;
         int r;
 
@@ -306,44 +281,15 @@ int host_add(struct store *s, const struct host_spec *spec, struct host **ret, s
         sqlite3_bind_text(stmt, 2, spec->connect, -1, SQLITE_TRANSIENT);
         store_bind_addr(stmt, 3, &underlay);
         sqlite3_bind_int(stmt, 4, store_family_to_db(underlay.family));
-        bind_text_or_null(stmt, 5, spec->libvirt);
-        bind_text_or_null(stmt, 6, spec->bmc);
+        store_bind_text_or_null(stmt, 5, spec->libvirt);
+        store_bind_text_or_null(stmt, 6, spec->bmc);
         r = store_step(s, stmt, err);
         if (r < 0)
                 return r;
-        if (ret) {
-                r = host_find(s, spec->name, &h, NULL, err);
-                if (r < 0)
-                        return r;
-        }
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                return r;
-        if (ret) {
-                *ret = h;
-                h = NULL;
-        }
-        return 0;
+        return host_commit_get(&tx, spec->name, ret, err);
 }
 
-int host_get(struct store *s, const char *name, struct host **ret, struct netd_error *err) {
-        _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_host_ struct host *h = NULL;
-        int r;
-
-        r = store_tx_begin(s, false, &tx, err);
-        if (r < 0)
-                return r;
-        r = host_find(s, name, &h, NULL, err);
-        if (r < 0)
-                return r;
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                return r;
-        *ret = h;
-        h = NULL;
-        return 0;
-}
+STORE_DEFINE_GET(host)
 
 int host_list(struct store *s, struct host ***ret, size_t *ret_n, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
@@ -361,18 +307,9 @@ int host_list(struct store *s, struct host ***ret, size_t *ret_n, struct netd_er
         if (r < 0)
                 return r;
         while ((r = store_step(s, stmt, err)) > 0) {
-                if (n == cap) {
-                        size_t ncap = cap ? cap * 2 : 8;
-                        struct host **nl = reallocarray(l, ncap, sizeof(*nl));
-
-                        if (!nl) {
-                                r = error_set(err, NETD_EINTERNAL, "out of memory");
-                                break;
-                        }
-                        l = nl;
-                        cap = ncap;
-                }
-                r = host_from_row(stmt, &l[n], err);
+                r = store_grow(&l, &cap, n, sizeof(*l), err);
+                if (r >= 0)
+                        r = host_from_row(stmt, &l[n], err);
                 if (r < 0)
                         break;
                 n++;
@@ -390,33 +327,24 @@ int host_list(struct store *s, struct host ***ret, size_t *ret_n, struct netd_er
 
 /* Describe what keeps host `id` in use into `buf` ("" when nothing). */
 static int host_users(struct store *s, int64_t id, char *buf, size_t size, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *nets = NULL, *counts = NULL;
-        char listed[USERS_LISTED * (NAME_MAX_LEN + 2) + 8] = "";
-        int64_t n_nets = 0, n_links, n_routes;
+        _cleanup_stmt_ sqlite3_stmt *counts = NULL;
+        char nets[STORE_USERS_LEN];
+        int64_t n_nets, n_links, n_routes;
         int r;
 
         buf[0] = '\0';
-        r = store_prepare(s,
-                          "SELECT n.name, count(*) OVER () FROM attachments a JOIN networks n"
-                          " ON n.id = a.network_id WHERE a.host_id = ? ORDER BY n.name LIMIT ?",
-                          &nets, err);
+        r = store_users(s,
+                        "SELECT n.name, count(*) OVER () FROM attachments a JOIN networks n"
+                        " ON n.id = a.network_id WHERE a.host_id = ? ORDER BY n.name LIMIT ?",
+                        id, "network", nets, sizeof(nets), &n_nets, err);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(nets, 1, id);
-        sqlite3_bind_int(nets, 2, USERS_LISTED);
-        for (int i = 0; (r = store_step(s, nets, err)) > 0; i++) {
-                n_nets = sqlite3_column_int64(nets, 1);
-                append(listed, sizeof(listed), "%s%s", i ? ", " : "", sqlite3_column_text(nets, 0));
-        }
+        r = store_prepare_int(s,
+                              "SELECT (SELECT count(*) FROM links WHERE host_id = ?1),"
+                              " (SELECT count(*) FROM routes WHERE host_id = ?1)",
+                              id, &counts, err);
         if (r < 0)
                 return r;
-        r = store_prepare(s,
-                          "SELECT (SELECT count(*) FROM links WHERE host_id = ?1),"
-                          " (SELECT count(*) FROM routes WHERE host_id = ?1)",
-                          &counts, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(counts, 1, id);
         r = store_step(s, counts, err);
         if (r < 0)
                 return r;
@@ -424,20 +352,19 @@ static int host_users(struct store *s, int64_t id, char *buf, size_t size, struc
         n_routes = sqlite3_column_int64(counts, 1);
 
         if (n_nets > 0)
-                append(buf, size, "attached to %" PRId64 " network%s (%s%s)", n_nets, n_nets == 1 ? "" : "s",
-                       listed, n_nets > USERS_LISTED ? ", ..." : "");
+                store_append(buf, size, "attached to %s", nets);
         if (n_links > 0)
-                append(buf, size, "%s%" PRId64 " link%s", *buf ? ", " : "", n_links, n_links == 1 ? "" : "s");
+                store_append(buf, size, "%s%" PRId64 " link%s", *buf ? ", " : "", n_links,
+                             n_links == 1 ? "" : "s");
         if (n_routes > 0)
-                append(buf, size, "%s%" PRId64 " route%s", *buf ? ", " : "", n_routes,
-                       n_routes == 1 ? "" : "s");
+                store_append(buf, size, "%s%" PRId64 " route%s", *buf ? ", " : "", n_routes,
+                             n_routes == 1 ? "" : "s");
         return 0;
 }
 
 int host_remove(struct store *s, const char *name, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_stmt_ sqlite3_stmt *del = NULL;
-        char users[256 + USERS_LISTED * (NAME_MAX_LEN + 2)];
+        char users[256 + STORE_USERS_LEN];
         int64_t id;
         int r;
 
@@ -455,11 +382,7 @@ int host_remove(struct store *s, const char *name, struct netd_error *err) {
                                  "host %s is in use: %s; detach its networks and remove its links and routes"
                                  " first",
                                  name, users);
-        r = store_prepare(s, "DELETE FROM hosts WHERE id = ?", &del, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(del, 1, id);
-        r = store_step(s, del, err);
+        r = store_exec_id(s, "DELETE FROM hosts WHERE id = ?", id, err);
         if (r < 0)
                 return r;
         return store_tx_commit(&tx, err);

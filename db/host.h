@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Lab hosts (hypervisors and the jumphost) and what netd keeps on them:
- * network attachments, veth links and static routes. */
+/* Lab hosts (hypervisors and the jumphost). What netd keeps on them is in
+ * db/attachment.h, db/link.h and db/route.h. */
 #pragma once
 
 #include <stdbool.h>
@@ -38,36 +38,3 @@ static inline void host_freep(struct host **h) {
         host_free(*h);
 }
 #define _cleanup_host_ _cleanup_(host_freep)
-
-struct attachment {
-        char network[NAME_MAX_LEN + 1];
-        char host[NAME_MAX_LEN + 1];
-        char bridge[IFNAME_MAX_LEN + 1]; /* the network's --bridge or br-NET cut to 15 */
-        char uplink[IFNAME_MAX_LEN + 1]; /* "" = none */
-        bool has_address;
-        struct addr address; /* on the bridge */
-        unsigned prefixlen;
-};
-
-/* `network attach NET HOST [--uplink IFACE] [--address IP/PREFIX]`:
- * attaching again with the same options is idempotent, with other ones
- * it updates the attachment. */
-int attachment_set(struct store *s, const char *network, const char *host, const char *uplink,
-                   const char *address, struct attachment *ret, struct netd_error *err);
-/* NETD_ENOTFOUND when not attached. The objects it leaves behind are queued
- * for removal on the host (see fabric_garbage_*). */
-int attachment_remove(struct store *s, const char *network, const char *host, struct netd_error *err);
-int attachment_get(struct store *s, const char *network, const char *host, struct attachment *ret,
-                   struct netd_error *err);
-/* Hosts attached to `network` (NULL: all attachments). */
-int attachment_list(struct store *s, const char *network, struct attachment **ret, size_t *ret_n,
-                    struct netd_error *err);
-
-/* `link add HOST veth NAME --peer PEER [--master BR] [--peer-master BR]`. */
-int link_add(struct store *s, const char *host, const char *kind, const char *name, const char *peer,
-             const char *master, const char *peer_master, struct netd_error *err);
-int link_remove(struct store *s, const char *host, const char *name, struct netd_error *err);
-/* `route add HOST DEST/PREFIX --via GW [--dev IFACE]`. */
-int route_add(struct store *s, const char *host, const char *dest, const char *via, const char *dev,
-              struct netd_error *err);
-int route_remove(struct store *s, const char *host, const char *dest, struct netd_error *err);

@@ -149,10 +149,7 @@ static int user_version_get(struct store *s, int *ret, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
-        r = store_prepare(s, "PRAGMA user_version", &stmt, err);
-        if (r < 0)
-                return r;
-        r = store_step(s, stmt, err);
+        r = store_query(s, "PRAGMA user_version", &stmt, err);
         if (r < 0)
                 return r;
         *ret = r > 0 ? sqlite3_column_int(stmt, 0) : 0;

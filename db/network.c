@@ -10,8 +10,6 @@
 #define MTU_MIN 68
 #define MTU_MIN_IPV6 1280
 #define MTU_MAX 65535
-/* How many clusters a "network in use" message names. */
-#define USERS_LISTED 3
 
 void network_free(struct network *n) {
         if (!n)
@@ -20,23 +18,11 @@ void network_free(struct network *n) {
         free(n);
 }
 
-void network_list_free(struct network **l, size_t n) {
-        if (!l)
-                return;
-        for (size_t i = 0; i < n; i++)
-                network_free(l[i]);
-        free(l);
-}
+STORE_DEFINE_LIST_FREE(network)
 
 static const char network_columns[] =
         "SELECT id, name, family, prefix, prefix_len, gateway, domain, interface,"
         " vni, bridge, mtu, dhcp_start, dhcp_end FROM networks";
-
-static void column_string(sqlite3_stmt *stmt, int col, char *buf, size_t size) {
-        const char *v = (const char *)sqlite3_column_text(stmt, col);
-
-        strscpy(buf, size, v ? v : "");
-}
 
 static int reserved_load(struct store *s, int64_t id, struct network *n, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
@@ -44,21 +30,15 @@ static int reserved_load(struct store *s, int64_t id, struct network *n, struct 
         size_t cap = 0;
         int r;
 
-        r = store_prepare(
-                s, "SELECT start_addr, end_addr FROM reserved_ranges WHERE network_id = ? ORDER BY seq",
+        r = store_prepare_int(
+                s, "SELECT start_addr, end_addr FROM reserved_ranges WHERE network_id = ? ORDER BY seq", id,
                 &stmt, err);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(stmt, 1, id);
         while ((r = store_step(s, stmt, err)) > 0) {
-                if (n->n_reserved == cap) {
-                        size_t ncap = cap ? cap * 2 : 4;
-                        struct range *v = reallocarray(n->reserved, ncap, sizeof(*v));
-                        if (!v)
-                                return error_set(err, NETD_EINTERNAL, "out of memory");
-                        n->reserved = v;
-                        cap = ncap;
-                }
+                r = store_grow(&n->reserved, &cap, n->n_reserved, sizeof(*n->reserved), err);
+                if (r < 0)
+                        return r;
                 store_column_addr(stmt, 0, family, &n->reserved[n->n_reserved].start);
                 store_column_addr(stmt, 1, family, &n->reserved[n->n_reserved].end);
                 n->n_reserved++;
@@ -77,15 +57,15 @@ static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network 
         n = calloc(1, sizeof(*n));
         if (!n)
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        column_string(stmt, 1, n->name, sizeof(n->name));
+        store_column_string(stmt, 1, n->name, sizeof(n->name));
         store_column_addr(stmt, 3, family, &n->cidr.base);
         n->cidr.len = (unsigned)sqlite3_column_int(stmt, 4);
         store_column_addr(stmt, 5, family, &n->gateway);
-        column_string(stmt, 6, n->domain, sizeof(n->domain));
-        column_string(stmt, 7, n->interface, sizeof(n->interface));
+        store_column_string(stmt, 6, n->domain, sizeof(n->domain));
+        store_column_string(stmt, 7, n->interface, sizeof(n->interface));
         n->has_vni = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
         n->vni = (uint32_t)sqlite3_column_int64(stmt, 8);
-        column_string(stmt, 9, n->bridge, sizeof(n->bridge));
+        store_column_string(stmt, 9, n->bridge, sizeof(n->bridge));
         n->mtu = (unsigned)sqlite3_column_int(stmt, 10);
         n->has_dhcp_range = sqlite3_column_type(stmt, 11) != SQLITE_NULL;
         if (n->has_dhcp_range) {
@@ -97,30 +77,18 @@ static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network 
                 return r;
         if (ret_id)
                 *ret_id = id;
-        *ret = n;
-        n = NULL;
+        *ret = STORE_TAKE(n);
         return 0;
 }
 
 int network_find(struct store *s, const char *name, struct network **ret, int64_t *ret_id,
                  struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        char sql[sizeof(network_columns) + 32];
         int r;
 
-        r = validate_name_check("network name", name, err);
+        r = store_find_named(s, network_columns, "network", name, &stmt, err);
         if (r < 0)
                 return r;
-        snprintf(sql, sizeof(sql), "%s WHERE name = ?", network_columns);
-        r = store_prepare(s, sql, &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-        r = store_step(s, stmt, err);
-        if (r < 0)
-                return r;
-        if (r == 0)
-                return error_set(err, NETD_ENOTFOUND, "network %s not found", name);
         return network_from_row(s, stmt, ret, ret_id, err);
 }
 
@@ -130,7 +98,7 @@ int network_find_all(struct store *s, struct network ***ret, int64_t **ret_ids, 
         _cleanup_free_ int64_t *ids = NULL;
         struct network **l = NULL;
         char sql[sizeof(network_columns) + 32];
-        size_t n = 0, cap = 0;
+        size_t n = 0, cap = 0, cap_ids = 0;
         int r;
 
         snprintf(sql, sizeof(sql), "%s ORDER BY name", network_columns);
@@ -138,22 +106,11 @@ int network_find_all(struct store *s, struct network ***ret, int64_t **ret_ids, 
         if (r < 0)
                 return r;
         while ((r = store_step(s, stmt, err)) > 0) {
-                if (n == cap) {
-                        size_t ncap = cap ? cap * 2 : 8;
-                        struct network **nl = reallocarray(l, ncap, sizeof(*nl));
-                        int64_t *nids = nl ? reallocarray(ids, ncap, sizeof(*nids)) : NULL;
-
-                        if (nl)
-                                l = nl;
-                        if (nids)
-                                ids = nids;
-                        if (!nl || !nids) {
-                                r = error_set(err, NETD_EINTERNAL, "out of memory");
-                                break;
-                        }
-                        cap = ncap;
-                }
-                r = network_from_row(s, stmt, &l[n], &ids[n], err);
+                r = store_grow(&l, &cap, n, sizeof(*l), err);
+                if (r >= 0)
+                        r = store_grow(&ids, &cap_ids, n, sizeof(*ids), err);
+                if (r >= 0)
+                        r = network_from_row(s, stmt, &l[n], &ids[n], err);
                 if (r < 0)
                         break;
                 n++;
@@ -164,31 +121,12 @@ int network_find_all(struct store *s, struct network ***ret, int64_t **ret_ids, 
         }
         *ret = l;
         *ret_n = n;
-        if (ret_ids) {
-                *ret_ids = ids;
-                ids = NULL;
-        }
+        if (ret_ids)
+                *ret_ids = STORE_TAKE(ids);
         return 0;
 }
 
-int network_get(struct store *s, const char *name, struct network **ret, struct netd_error *err) {
-        _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_network_ struct network *n = NULL;
-        int r;
-
-        r = store_tx_begin(s, false, &tx, err);
-        if (r < 0)
-                return r;
-        r = network_find(s, name, &n, NULL, err);
-        if (r < 0)
-                return r;
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                return r;
-        *ret = n;
-        n = NULL;
-        return 0;
-}
+STORE_DEFINE_GET(network)
 
 int network_list(struct store *s, struct network ***ret, size_t *ret_n, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
@@ -337,22 +275,14 @@ static int network_check_vni(struct store *s, const char *name, int64_t vni, str
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
-        r = store_prepare(s, "SELECT name FROM networks WHERE vni = ?", &stmt, err);
+        r = store_prepare_int(s, "SELECT name FROM networks WHERE vni = ?", vni, &stmt, err);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(stmt, 1, vni);
         r = store_step(s, stmt, err);
         if (r <= 0)
                 return r;
         return error_set(err, NETD_ECONFLICT, "network %s: VNI %" PRId64 " is already used by network %s",
                          name, vni, sqlite3_column_text(stmt, 0));
-}
-
-static void bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *v) {
-        if (v)
-                sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT);
-        else
-                sqlite3_bind_null(stmt, idx);
 }
 
 static int network_insert(struct store *s, const struct network_spec *spec, const struct network_input *in,
@@ -375,10 +305,10 @@ static int network_insert(struct store *s, const struct network_spec *spec, cons
         if (in->gateway.family)
                 store_bind_addr(stmt, 5, &in->gateway);
         sqlite3_bind_text(stmt, 6, in->domain, -1, SQLITE_TRANSIENT);
-        bind_text_or_null(stmt, 7, spec->interface);
+        store_bind_text_or_null(stmt, 7, spec->interface);
         if (spec->has_vni)
                 sqlite3_bind_int64(stmt, 8, spec->vni);
-        bind_text_or_null(stmt, 9, spec->bridge);
+        store_bind_text_or_null(stmt, 9, spec->bridge);
         if (spec->has_mtu)
                 sqlite3_bind_int64(stmt, 10, spec->mtu);
         if (in->has_dhcp_range) {
@@ -411,7 +341,6 @@ static int network_insert(struct store *s, const struct network_spec *spec, cons
 int network_add(struct store *s, const struct network_spec *spec, struct network **ret,
                 struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_network_ struct network *n = NULL;
         struct network_input in = {};
         int r;
 
@@ -432,52 +361,16 @@ int network_add(struct store *s, const struct network_spec *spec, struct network
         r = network_insert(s, spec, &in, err);
         if (r < 0)
                 goto out;
-        if (ret) {
-                r = network_find(s, spec->name, &n, NULL, err);
-                if (r < 0)
-                        goto out;
-        }
-        r = store_tx_commit(&tx, err);
-        if (r < 0)
-                goto out;
-        if (ret) {
-                *ret = n;
-                n = NULL;
-        }
+        r = network_commit_get(&tx, spec->name, ret, err);
 out:
         free(in.reserved);
         return r;
 }
 
-/* Who still uses network `id`: the first names (comma-separated) from
- * `sql` (which takes the id and a limit, and returns name and the total
- * count) into `listed`, the count into *ret_n. */
-static int network_users(struct store *s, const char *sql, int64_t id, char *listed, size_t size,
-                         int64_t *ret_n, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        int r;
-
-        listed[0] = '\0';
-        *ret_n = 0;
-        r = store_prepare(s, sql, &stmt, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(stmt, 1, id);
-        sqlite3_bind_int(stmt, 2, USERS_LISTED);
-        for (int i = 0; (r = store_step(s, stmt, err)) > 0; i++) {
-                size_t len = strlen(listed);
-
-                *ret_n = sqlite3_column_int64(stmt, 1);
-                snprintf(listed + len, size - len, "%s%s", i ? ", " : "", sqlite3_column_text(stmt, 0));
-        }
-        return r < 0 ? r : 0;
-}
-
 int network_remove(struct store *s, const char *name, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_stmt_ sqlite3_stmt *del = NULL;
         _cleanup_network_ struct network *n = NULL;
-        char listed[USERS_LISTED * (NAME_MAX_LEN + 2) + 8];
+        char users[STORE_USERS_LEN];
         int64_t id, n_users;
         int r;
 
@@ -488,36 +381,27 @@ int network_remove(struct store *s, const char *name, struct netd_error *err) {
         if (r < 0)
                 return r;
 
-        r = network_users(
+        r = store_users(
                 s, "SELECT name, count(*) OVER () FROM clusters WHERE network_id = ? ORDER BY name LIMIT ?",
-                id, listed, sizeof(listed), &n_users, err);
+                id, "cluster", users, sizeof(users), &n_users, err);
         if (r < 0)
                 return r;
         if (n_users > 0)
-                return error_set(err, NETD_ECONFLICT,
-                                 "network %s is used by %" PRId64 " cluster%s (%s%s); release %s first", name,
-                                 n_users, n_users == 1 ? "" : "s", listed,
-                                 n_users > USERS_LISTED ? ", ..." : "", n_users == 1 ? "it" : "them");
+                return error_set(err, NETD_ECONFLICT, "network %s is used by %s; release %s first", name,
+                                 users, n_users == 1 ? "it" : "them");
 
         /* Hosts it is attached to hold its bridges: detach first. */
-        r = network_users(
-                s,
-                "SELECT h.name, count(*) OVER () FROM attachments a JOIN hosts h ON h.id = a.host_id"
-                " WHERE a.network_id = ? ORDER BY h.name LIMIT ?",
-                id, listed, sizeof(listed), &n_users, err);
+        r = store_users(s,
+                        "SELECT h.name, count(*) OVER () FROM attachments a JOIN hosts h ON h.id = a.host_id"
+                        " WHERE a.network_id = ? ORDER BY h.name LIMIT ?",
+                        id, "host", users, sizeof(users), &n_users, err);
         if (r < 0)
                 return r;
         if (n_users > 0)
-                return error_set(err, NETD_ECONFLICT,
-                                 "network %s is attached to %" PRId64 " host%s (%s%s); detach it first", name,
-                                 n_users, n_users == 1 ? "" : "s", listed,
-                                 n_users > USERS_LISTED ? ", ..." : "");
+                return error_set(err, NETD_ECONFLICT, "network %s is attached to %s; detach it first", name,
+                                 users);
 
-        r = store_prepare(s, "DELETE FROM networks WHERE id = ?", &del, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(del, 1, id);
-        r = store_step(s, del, err);
+        r = store_exec_id(s, "DELETE FROM networks WHERE id = ?", id, err);
         if (r < 0)
                 return r;
         return store_tx_commit(&tx, err);

@@ -54,8 +54,7 @@ int pool_reserved_spans(const struct network *n, struct pool_span **ret, size_t 
                         v[++j] = v[i];
         }
         *ret_n = j + 1;
-        *ret = v;
-        v = NULL;
+        *ret = STORE_TAKE(v);
         return 0;
 }
 
@@ -103,14 +102,13 @@ static int take_never_used(struct store *s, int family, int64_t network_id, cons
         u128 next = lo;
         int r;
 
-        r = store_prepare(s,
-                          "SELECT addr FROM addresses WHERE network_id = ?1"
-                          " UNION ALL SELECT addr FROM released_addresses WHERE network_id = ?1"
-                          " ORDER BY 1",
-                          &stmt, err);
+        r = store_prepare_int(s,
+                              "SELECT addr FROM addresses WHERE network_id = ?1"
+                              " UNION ALL SELECT addr FROM released_addresses WHERE network_id = ?1"
+                              " ORDER BY 1",
+                              network_id, &stmt, err);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(stmt, 1, network_id);
         r = store_step(s, stmt, err);
         if (r < 0)
                 return r;
@@ -151,11 +149,10 @@ static int take_released(struct store *s, int family, int64_t network_id, const 
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int r;
 
-        r = store_prepare(s, "SELECT addr FROM released_addresses WHERE network_id = ? ORDER BY seq", &stmt,
-                          err);
+        r = store_prepare_int(s, "SELECT addr FROM released_addresses WHERE network_id = ? ORDER BY seq",
+                              network_id, &stmt, err);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(stmt, 1, network_id);
         while (*got < k) {
                 struct addr a;
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <inttypes.h>
+#include <stdarg.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -29,6 +31,16 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret, struct n
         return 0;
 }
 
+int store_prepare_int(struct store *s, const char *sql, int64_t v, sqlite3_stmt **ret,
+                      struct netd_error *err) {
+        int r = store_prepare(s, sql, ret, err);
+
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(*ret, 1, v);
+        return 0;
+}
+
 int store_step(struct store *s, sqlite3_stmt *stmt, struct netd_error *err) {
         int rc = sqlite3_step(stmt);
 
@@ -45,6 +57,23 @@ int store_exec(struct store *s, const char *sql, struct netd_error *err) {
         if (rc != SQLITE_OK)
                 return store_error(s, rc, err);
         return 0;
+}
+
+int store_exec_id(struct store *s, const char *sql, int64_t id, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
+
+        r = store_prepare_int(s, sql, id, &stmt, err);
+        if (r < 0)
+                return r;
+        r = store_step(s, stmt, err);
+        return r < 0 ? r : 0;
+}
+
+int store_query(struct store *s, const char *sql, sqlite3_stmt **ret, struct netd_error *err) {
+        int r = store_prepare(s, sql, ret, err);
+
+        return r < 0 ? r : store_step(s, *ret, err);
 }
 
 int store_tx_begin(struct store *s, bool write, struct store_tx *ret, struct netd_error *err) {
@@ -74,6 +103,110 @@ void store_tx_rollbackp(struct store_tx *tx) {
                 sqlite3_exec(tx->store->db, tx->savepoint ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", NULL,
                              NULL, NULL);
         tx->store = NULL;
+}
+
+int store_read(struct store *s, store_tx_fn fn, void *userdata, struct netd_error *err) {
+        _cleanup_tx_ struct store_tx tx = {};
+        int r;
+
+        r = store_tx_begin(s, false, &tx, err);
+        if (r < 0)
+                return r;
+        r = fn(s, userdata, err);
+        if (r < 0)
+                return r;
+        return store_tx_commit(&tx, err);
+}
+
+int store_find_named(struct store *s, const char *select, const char *kind, const char *name,
+                     sqlite3_stmt **ret, struct netd_error *err) {
+        _cleanup_free_ char *sql = NULL;
+        char what[32];
+        int r;
+
+        snprintf(what, sizeof(what), "%s name", kind);
+        r = validate_name_check(what, name, err);
+        if (r < 0)
+                return r;
+        if (asprintf(&sql, "%s WHERE name = ?", select) < 0) {
+                sql = NULL;
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        r = store_prepare(s, sql, ret, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(*ret, 1, name, -1, SQLITE_TRANSIENT);
+        r = store_step(s, *ret, err);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return error_set(err, NETD_ENOTFOUND, "%s %s not found", kind, name);
+        return 0;
+}
+
+int store_users(struct store *s, const char *sql, int64_t id, const char *kind, char *buf, size_t size,
+                int64_t *ret_n, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        char listed[STORE_USERS_LISTED * (NAME_MAX_LEN + 2) + 8] = "";
+        int64_t n = 0;
+        int r;
+
+        buf[0] = '\0';
+        r = store_prepare_int(s, sql, id, &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(stmt, 2, STORE_USERS_LISTED);
+        for (int i = 0; (r = store_step(s, stmt, err)) > 0; i++) {
+                n = sqlite3_column_int64(stmt, 1);
+                store_append(listed, sizeof(listed), "%s%s", i ? ", " : "", sqlite3_column_text(stmt, 0));
+        }
+        if (r < 0)
+                return r;
+        if (n > 0)
+                snprintf(buf, size, "%" PRId64 " %s%s (%s%s)", n, kind, n == 1 ? "" : "s", listed,
+                         n > STORE_USERS_LISTED ? ", ..." : "");
+        *ret_n = n;
+        return 0;
+}
+
+int store_grow(void *array, size_t *cap, size_t n, size_t size, struct netd_error *err) {
+        void **v = array;
+        size_t ncap;
+        void *nv;
+
+        if (n < *cap)
+                return 0;
+        ncap = *cap ? *cap * 2 : 8;
+        nv = reallocarray(*v, ncap, size);
+        if (!nv)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        *v = nv;
+        *cap = ncap;
+        return 0;
+}
+
+void store_column_string(sqlite3_stmt *stmt, int col, char *buf, size_t size) {
+        const char *v = (const char *)sqlite3_column_text(stmt, col);
+
+        strscpy(buf, size, v ? v : "");
+}
+
+void store_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *v) {
+        if (!isempty(v))
+                sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT);
+        else
+                sqlite3_bind_null(stmt, idx);
+}
+
+void store_append(char *buf, size_t size, const char *fmt, ...) {
+        size_t len = strlen(buf);
+        va_list ap;
+
+        if (len >= size)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(buf + len, size - len, fmt, ap);
+        va_end(ap);
 }
 
 int store_batch_begin(struct store *s, struct netd_error *err) {
@@ -133,10 +266,7 @@ static int store_enable_wal(struct store *s, const char *path, struct netd_error
         const char *mode;
         int r;
 
-        r = store_prepare(s, "PRAGMA journal_mode = WAL", &stmt, err);
-        if (r < 0)
-                return r;
-        r = store_step(s, stmt, err);
+        r = store_query(s, "PRAGMA journal_mode = WAL", &stmt, err);
         if (r < 0)
                 return r;
         mode = r > 0 ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
@@ -177,8 +307,7 @@ int store_open(const char *path, struct store **ret, struct netd_error *err) {
                 sqlite3_close(s->db);
                 return r;
         }
-        *ret = s;
-        s = NULL;
+        *ret = STORE_TAKE(s);
         return 0;
 }
 

@@ -7,7 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 
-#include "commands.h"
+#include "command.h"
 
 /* Words that make an object rather than name an existing one: the NAME of
  * `network add` is new, the NAME of `network show` is not. */
@@ -229,7 +229,7 @@ static const char script_tail[] =
 
 /* A kind of object whose names can be completed: one `KIND list` lists. */
 static bool kind_listable(const char *kind, size_t len) {
-        for (const struct command *c = commands; c->words[0]; c++)
+        for (const struct command *c = command_table; c->words[0]; c++)
                 if (command_n_words(c) == 2 && strlen(c->words[0]) == len &&
                     strncmp(c->words[0], kind, len) == 0 && streq(c->words[1], "list"))
                         return true;
@@ -329,13 +329,13 @@ int main(void) {
         char name[128];
         int r = 0;
 
-        if (commands_check(&err) < 0) {
+        if (command_table_check(&err) < 0) {
                 fprintf(stderr, "gen-completion: %s\n", err.message);
                 return EXIT_FAILURE;
         }
         fputs(script_head, stdout);
         fputs("\n# Every command, as its words.\n_netctl_commands=(\n", stdout);
-        for (const struct command *c = commands; c->words[0]; c++) {
+        for (const struct command *c = command_table; c->words[0]; c++) {
                 command_name(c, name, sizeof(name));
                 fputs("\t", stdout);
                 r |= quoted(stdout, name);
@@ -349,7 +349,7 @@ int main(void) {
               "{\n"
               "\tcase $1 in\n",
               stdout);
-        for (const struct command *c = commands; c->words[0]; c++)
+        for (const struct command *c = command_table; c->words[0]; c++)
                 r |= command_print(c, stdout);
         fputs("\t*)\n\t\treturn 1\n\t\t;;\n\tesac\n}\n", stdout);
         fputs(script_tail, stdout);

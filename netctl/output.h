@@ -2,11 +2,14 @@
 /* netctl's output layer: one set of calls, one back end per format.
  *
  * A command's table entry names the view of its reply (what the data is:
- * a network, a list of clusters, a capacity report, ...). A back end holds
- * one renderer per view; NULL means the format cannot show that view.
- * Renderers check the shape of the reply and print nothing when it is
- * wrong, so a failure is reported once and stdout stays clean. Text output
- * never depends on the terminal: no colors, no width probing. */
+ * a network, a list of clusters, a capacity report, ...). A back end
+ * (output.c) holds one renderer per view; NULL means the format cannot
+ * show that view. The renderers live with their object (view.h,
+ * view-*.c), built from the text table (table.h) and the JSON and CSV
+ * back ends' pieces (output-json.h, output-csv.h). Renderers check the
+ * shape of the reply and print nothing when it is wrong, so a failure is
+ * reported once and stdout stays clean. Text output never depends on the
+ * terminal: no colors, no width probing. */
 #pragma once
 
 #include <json-c/json.h>

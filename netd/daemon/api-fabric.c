@@ -2,10 +2,12 @@
 /* Handlers of the hosts and fabric commands. A change is stored first, then
  * every host it concerns is reconciled; the answer waits for those passes,
  * so "attached" means the bridge exists on the host. */
-#include "api.h"
-#include "db/fabric.h"
+#include "api-private.h"
+#include "db/attachment.h"
 #include "db/host.h"
+#include "db/link.h"
 #include "db/network.h"
+#include "db/route.h"
 #include "netd/fabric/fabric.h"
 #include "netd/core/log.h"
 
@@ -107,7 +109,7 @@ static void on_change_synced(struct json_object *hosts, int code, const char *me
 
 /* Reconcile `host` and every host attached to `network` (when given, for
  * their flood entries), then answer with `data`. */
-static void change_apply(struct daemon *d, struct request *r, struct json_object *data, const char *host,
+static void change_apply(struct api *api, struct request *r, struct json_object *data, const char *host,
                          const char *network, const char *what) {
         struct change *c = calloc(1, sizeof(*c));
         struct attachment *ats = NULL;
@@ -124,7 +126,7 @@ static void change_apply(struct daemon *d, struct request *r, struct json_object
         c->data = data;
         strscpy(c->host, sizeof(c->host), host);
         strscpy(c->what, sizeof(c->what), what);
-        if (network && attachment_list(d->store, network, &ats, &n, &err) < 0)
+        if (network && attachment_list(api->store, network, &ats, &n, &err) < 0)
                 log_warn("%s: %s", what, err.message);
         names = calloc(n + 1, sizeof(*names));
         if (!names) {
@@ -136,14 +138,14 @@ static void change_apply(struct daemon *d, struct request *r, struct json_object
         for (size_t i = 0; i < n; i++)
                 if (!streq(ats[i].host, host))
                         names[k++] = ats[i].host;
-        fabric_sync(d->fabric, names, k, on_change_synced, c);
+        fabric_sync(api->fabric, names, k, on_change_synced, c);
         free(names);
         free(ats);
 }
 
 /* ---- hosts ----------------------------------------------------------------- */
 
-static void cmd_host_add(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_host_add(struct api *api, struct request *r, struct json_object *args) {
         _cleanup_(host_freep) struct host *h = NULL;
         struct netd_error err = {0};
         struct host_spec spec = {
@@ -154,7 +156,7 @@ static void cmd_host_add(struct daemon *d, struct request *r, struct json_object
                 .bmc = proto_arg_string(args, "bmc"),
         };
 
-        if (host_add(d->store, &spec, &h, &err) < 0 || fabric_host_start(d->fabric, h->name, &err) < 0) {
+        if (host_add(api->store, &spec, &h, &err) < 0 || fabric_host_start(api->fabric, h->name, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
@@ -162,13 +164,13 @@ static void cmd_host_add(struct daemon *d, struct request *r, struct json_object
         request_reply_ok(r, host_json(h));
 }
 
-static void cmd_host_list(struct daemon *d, struct request *r, struct json_object *args _unused_) {
+static void cmd_host_list(struct api *api, struct request *r, struct json_object *args _unused_) {
         struct host **l = NULL;
         size_t n = 0;
         struct netd_error err = {0};
         struct json_object *o, *a;
 
-        if (host_list(d->store, &l, &n, &err) < 0) {
+        if (host_list(api->store, &l, &n, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
@@ -181,27 +183,27 @@ static void cmd_host_list(struct daemon *d, struct request *r, struct json_objec
         request_reply_ok(r, o);
 }
 
-static void cmd_host_show(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_host_show(struct api *api, struct request *r, struct json_object *args) {
         _cleanup_(host_freep) struct host *h = NULL;
         struct netd_error err = {0};
 
-        if (host_get(d->store, proto_arg_string(args, "name"), &h, &err) < 0) {
+        if (host_get(api->store, proto_arg_string(args, "name"), &h, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         request_reply_ok(r, host_json(h));
 }
 
-static void cmd_host_remove(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_host_remove(struct api *api, struct request *r, struct json_object *args) {
         const char *name = proto_arg_string(args, "name");
         struct netd_error err = {0};
         struct json_object *o;
 
-        if (host_remove(d->store, name, &err) < 0) {
+        if (host_remove(api->store, name, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
-        fabric_host_stop(d->fabric, name);
+        fabric_host_stop(api->fabric, name);
         log_info("host %s: removed", name);
         o = json_object_new_object();
         json_object_object_add(o, "name", json_object_new_string(name));
@@ -210,23 +212,23 @@ static void cmd_host_remove(struct daemon *d, struct request *r, struct json_obj
 
 /* ---- attach / detach ------------------------------------------------------ */
 
-static void cmd_network_attach(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_network_attach(struct api *api, struct request *r, struct json_object *args) {
         const char *net = proto_arg_string(args, "network"), *host = proto_arg_string(args, "host");
         struct attachment at = {0};
         struct netd_error err = {0};
         char what[160];
 
-        if (attachment_set(d->store, net, host, proto_arg_string(args, "uplink"),
+        if (attachment_set(api->store, net, host, proto_arg_string(args, "uplink"),
                            proto_arg_string(args, "address"), &at, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         snprintf(what, sizeof(what), "network %s on host %s", net, host);
-        change_apply(d, r, attachment_json(&at), host, net, what);
+        change_apply(api, r, attachment_json(&at), host, net, what);
 }
 
 struct detach {
-        struct daemon *d;
+        struct api *api;
         struct request *r;
         struct attachment at;
 };
@@ -235,13 +237,13 @@ static void detach_now(struct detach *dt) {
         struct netd_error err = {0};
         char what[160];
 
-        if (attachment_remove(dt->d->store, dt->at.network, dt->at.host, &err) < 0) {
+        if (attachment_remove(dt->api->store, dt->at.network, dt->at.host, &err) < 0) {
                 reply_error(dt->r, &err);
                 free(dt);
                 return;
         }
         snprintf(what, sizeof(what), "network %s detached from host %s", dt->at.network, dt->at.host);
-        change_apply(dt->d, dt->r, attachment_json(&dt->at), dt->at.host, dt->at.network, what);
+        change_apply(dt->api, dt->r, attachment_json(&dt->at), dt->at.host, dt->at.network, what);
         free(dt);
 }
 
@@ -282,7 +284,7 @@ static void on_detach_ports(struct json_object *ports, int code, const char *mes
         detach_now(dt);
 }
 
-static void cmd_network_detach(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_network_detach(struct api *api, struct request *r, struct json_object *args) {
         struct detach *dt = calloc(1, sizeof(*dt));
         struct netd_error err = {0};
 
@@ -290,9 +292,9 @@ static void cmd_network_detach(struct daemon *d, struct request *r, struct json_
                 request_reply_error(r, NETD_EINTERNAL, "out of memory");
                 return;
         }
-        dt->d = d;
+        dt->api = api;
         dt->r = r;
-        if (attachment_get(d->store, proto_arg_string(args, "network"), proto_arg_string(args, "host"),
+        if (attachment_get(api->store, proto_arg_string(args, "network"), proto_arg_string(args, "host"),
                            &dt->at, &err) < 0) {
                 reply_error(r, &err);
                 free(dt);
@@ -301,7 +303,7 @@ static void cmd_network_detach(struct daemon *d, struct request *r, struct json_
         if (proto_arg_bool(args, "force"))
                 detach_now(dt);
         else
-                fabric_foreign_ports(d->fabric, dt->at.host, dt->at.bridge, on_detach_ports, dt);
+                fabric_foreign_ports(api->fabric, dt->at.host, dt->at.bridge, on_detach_ports, dt);
 }
 
 /* ---- links and routes --------------------------------------------------- */
@@ -315,62 +317,62 @@ static struct json_object *args_copy(struct json_object *args, const char *const
         return o;
 }
 
-static void cmd_link_add(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_link_add(struct api *api, struct request *r, struct json_object *args) {
         static const char *const keys[] = {"host", "kind", "name", "peer", "master", "peer_master"};
         const char *host = proto_arg_string(args, "host"), *name = proto_arg_string(args, "name");
         struct netd_error err = {0};
         char what[160];
 
-        if (link_add(d->store, host, proto_arg_string(args, "kind"), name, proto_arg_string(args, "peer"),
+        if (link_add(api->store, host, proto_arg_string(args, "kind"), name, proto_arg_string(args, "peer"),
                      proto_arg_string(args, "master"), proto_arg_string(args, "peer_master"), &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         snprintf(what, sizeof(what), "link %s on host %s", name, host);
-        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+        change_apply(api, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
 }
 
-static void cmd_link_remove(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_link_remove(struct api *api, struct request *r, struct json_object *args) {
         static const char *const keys[] = {"host", "name"};
         const char *host = proto_arg_string(args, "host"), *name = proto_arg_string(args, "name");
         struct netd_error err = {0};
         char what[160];
 
-        if (link_remove(d->store, host, name, &err) < 0) {
+        if (link_remove(api->store, host, name, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         snprintf(what, sizeof(what), "link %s removed from host %s", name, host);
-        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+        change_apply(api, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
 }
 
-static void cmd_route_add(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_route_add(struct api *api, struct request *r, struct json_object *args) {
         static const char *const keys[] = {"host", "dest", "via", "dev"};
         const char *host = proto_arg_string(args, "host"), *dest = proto_arg_string(args, "dest");
         struct netd_error err = {0};
         char what[160];
 
-        if (route_add(d->store, host, dest, proto_arg_string(args, "via"), proto_arg_string(args, "dev"),
+        if (route_add(api->store, host, dest, proto_arg_string(args, "via"), proto_arg_string(args, "dev"),
                       &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         snprintf(what, sizeof(what), "route %s on host %s", dest, host);
-        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+        change_apply(api, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
 }
 
-static void cmd_route_remove(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_route_remove(struct api *api, struct request *r, struct json_object *args) {
         static const char *const keys[] = {"host", "dest"};
         const char *host = proto_arg_string(args, "host"), *dest = proto_arg_string(args, "dest");
         struct netd_error err = {0};
         char what[160];
 
-        if (route_remove(d->store, host, dest, &err) < 0) {
+        if (route_remove(api->store, host, dest, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         snprintf(what, sizeof(what), "route %s removed from host %s", dest, host);
-        change_apply(d, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
+        change_apply(api, r, args_copy(args, keys, ARRAY_SIZE(keys)), host, NULL, what);
 }
 
 /* ---- status and sync ------------------------------------------------------ */
@@ -388,26 +390,23 @@ static void on_hosts(struct json_object *hosts, int code, const char *message, v
         request_reply_ok(r, o);
 }
 
-static void cmd_fabric_status(struct daemon *d, struct request *r, struct json_object *args _unused_) {
-        fabric_status(d->fabric, on_hosts, r);
+static void cmd_fabric_status(struct api *api, struct request *r, struct json_object *args _unused_) {
+        fabric_status(api->fabric, on_hosts, r);
 }
 
-static void cmd_fabric_sync(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_fabric_sync(struct api *api, struct request *r, struct json_object *args) {
         const char *host = proto_arg_string(args, "host");
         _cleanup_(host_freep) struct host *h = NULL;
         struct netd_error err = {0};
 
-        if (host && host_get(d->store, host, &h, &err) < 0) {
+        if (host && host_get(api->store, host, &h, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
-        fabric_sync(d->fabric, host ? &host : NULL, host ? 1 : 0, on_hosts, r);
+        fabric_sync(api->fabric, host ? &host : NULL, host ? 1 : 0, on_hosts, r);
 }
 
-static const struct {
-        const char *command;
-        void (*handler)(struct daemon *d, struct request *r, struct json_object *args);
-} handlers[] = {
+const struct api_handler api_fabric_handlers[] = {
         {"host.add", cmd_host_add},
         {"host.list", cmd_host_list},
         {"host.show", cmd_host_show},
@@ -422,12 +421,4 @@ static const struct {
         {"fabric.sync", cmd_fabric_sync},
 };
 
-bool api_fabric_handle(struct daemon *d, struct request *r, const struct proto_command *cmd,
-                       struct json_object *args) {
-        for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
-                if (streq(handlers[i].command, cmd->name)) {
-                        handlers[i].handler(d, r, args);
-                        return true;
-                }
-        return false;
-}
+const size_t api_fabric_n_handlers = ARRAY_SIZE(api_fabric_handlers);

@@ -5,12 +5,13 @@
 #include <ctype.h>
 #include <uuid.h>
 
-#include "api.h"
+#include "api-private.h"
 #include "db/cluster.h"
 #include "db/host.h"
 #include "db/network.h"
 #include "netd/export/export.h"
 #include "netd/fabric/fabric.h"
+#include "netd/core/agent-proto.h"
 #include "netd/core/log.h"
 #include "netd/core/mac.h"
 
@@ -100,7 +101,7 @@ static int vm_cmp(const void *a, const void *b) {
 }
 
 struct vm_list_call {
-        struct daemon *d;
+        struct api *api;
         struct request *r;
         bool one_host;
 };
@@ -112,7 +113,7 @@ static void on_vm_domains(struct json_object *hosts, void *userdata) {
         struct mac_index idx;
         const char *first_error = NULL;
 
-        if (mac_index_load(vc->d->store, &idx, &err) < 0) {
+        if (mac_index_load(vc->api->store, &idx, &err) < 0) {
                 request_reply_error(vc->r, err.code, err.message);
                 goto out;
         }
@@ -120,7 +121,8 @@ static void on_vm_domains(struct json_object *hosts, void *userdata) {
                 struct json_object *h = json_object_array_get_idx(hosts, i), *domains, *ifaces;
                 const char *host = vm_field(h, "host"), *error = vm_field(h, "error");
 
-                if (!json_object_object_get_ex(h, "domains", &domains) || !domains) {
+                if (!json_object_object_get_ex(h, agent_proto_reply_key(AGENT_PROTO_DOMAINS), &domains) ||
+                    !domains) {
                         struct json_object *u = json_object_new_object();
 
                         json_object_object_add(u, "host", json_object_new_string(host));
@@ -180,12 +182,12 @@ static int libvirt_host_check(struct store *s, const char *name, struct netd_err
         return 0;
 }
 
-static void cmd_vm_list(struct daemon *d, struct request *r, struct json_object *args) {
+static void cmd_vm_list(struct api *api, struct request *r, struct json_object *args) {
         const char *host = proto_arg_string(args, "host");
         struct netd_error err = {0};
         struct vm_list_call *vc;
 
-        if (host && libvirt_host_check(d->store, host, &err) < 0) {
+        if (host && libvirt_host_check(api->store, host, &err) < 0) {
                 request_reply_error(r, err.code, err.message);
                 return;
         }
@@ -194,14 +196,14 @@ static void cmd_vm_list(struct daemon *d, struct request *r, struct json_object 
                 request_reply_error(r, NETD_EINTERNAL, "out of memory");
                 return;
         }
-        *vc = (struct vm_list_call){.d = d, .r = r, .one_host = host != NULL};
-        fabric_domains(d->fabric, host, on_vm_domains, vc);
+        *vc = (struct vm_list_call){.api = api, .r = r, .one_host = host != NULL};
+        fabric_domains(api->fabric, host, on_vm_domains, vc);
 }
 
 /* ---- exports ---- */
 
 struct export_call {
-        struct daemon *d;
+        struct api *api;
         struct request *r;
         enum export_format format;
         char cluster[NAME_MAX_LEN + 1];
@@ -240,7 +242,8 @@ static void export_vm_find(struct json_object *hosts, struct host **hl, size_t n
                 struct json_object *h = json_object_array_get_idx(hosts, i), *domains, *ifaces;
                 const char *host = vm_field(h, "host");
 
-                if (!json_object_object_get_ex(h, "domains", &domains) || !domains) {
+                if (!json_object_object_get_ex(h, agent_proto_reply_key(AGENT_PROTO_DOMAINS), &domains) ||
+                    !domains) {
                         silent = host;
                         continue;
                 }
@@ -319,11 +322,11 @@ static void on_export_domains(struct json_object *hosts, void *userdata) {
         int r;
 
         /* The cluster may have changed while libvirt was asked: read it now. */
-        r = cluster_get(ec->d->store, ec->cluster, &c, &err);
+        r = cluster_get(ec->api->store, ec->cluster, &c, &err);
         if (r >= 0)
-                r = network_get(ec->d->store, c->network, &net, &err);
+                r = network_get(ec->api->store, c->network, &net, &err);
         if (r >= 0)
-                r = host_list(ec->d->store, &hl, &n_hosts, &err);
+                r = host_list(ec->api->store, &hl, &n_hosts, &err);
         if (r >= 0 && !(vms = calloc(c->n_nodes ? c->n_nodes : 1, sizeof(*vms))))
                 r = error_set(&err, NETD_EINTERNAL, "out of memory");
         for (size_t i = 0; r >= 0 && i < c->n_nodes; i++)
@@ -346,13 +349,13 @@ static void on_export_domains(struct json_object *hosts, void *userdata) {
         free(ec);
 }
 
-static void cmd_export(struct daemon *d, struct request *r, struct json_object *args, enum export_format f) {
+static void cmd_export(struct api *api, struct request *r, struct json_object *args, enum export_format f) {
         _cleanup_cluster_ struct cluster *c = NULL;
         const char *name = proto_arg_string(args, "cluster");
         struct netd_error err = {0};
         struct export_call *ec;
 
-        if (cluster_get(d->store, name, &c, &err) < 0) {
+        if (cluster_get(api->store, name, &c, &err) < 0) {
                 request_reply_error(r, err.code, err.message);
                 return;
         }
@@ -361,7 +364,7 @@ static void cmd_export(struct daemon *d, struct request *r, struct json_object *
                 request_reply_error(r, NETD_EINTERNAL, "out of memory");
                 return;
         }
-        *ec = (struct export_call){.d = d, .r = r, .format = f};
+        *ec = (struct export_call){.api = api, .r = r, .format = f};
         strscpy(ec->cluster, sizeof(ec->cluster), c->name);
         if (f == EXPORT_DNSMASQ) {
                 /* Nothing of libvirt goes into dnsmasq lines. */
@@ -370,21 +373,28 @@ static void cmd_export(struct daemon *d, struct request *r, struct json_object *
                 json_object_put(none);
                 return;
         }
-        fabric_domains(d->fabric, NULL, on_export_domains, ec);
+        fabric_domains(api->fabric, NULL, on_export_domains, ec);
 }
 
-bool api_virt_handle(struct daemon *d, struct request *r, const struct proto_command *cmd,
-                     struct json_object *args) {
+static void cmd_export_any(struct api *api, struct request *r, struct json_object *args) {
         static const char prefix[] = "export.";
+        const char *command = request_command(r);
         enum export_format f;
 
-        if (streq(cmd->name, "vm.list")) {
-                cmd_vm_list(d, r, args);
-                return true;
+        if (strncmp(command, prefix, strlen(prefix)) != 0 ||
+            export_format_from_string(command + strlen(prefix), &f) < 0) {
+                request_reply_error(r, NETD_EINTERNAL, "command not handled by this netd");
+                return;
         }
-        if (strncmp(cmd->name, prefix, strlen(prefix)) != 0 ||
-            export_format_from_string(cmd->name + strlen(prefix), &f) < 0)
-                return false;
-        cmd_export(d, r, args, f);
-        return true;
+        cmd_export(api, r, args, f);
 }
+
+const struct api_handler api_virt_handlers[] = {
+        {"vm.list", cmd_vm_list},
+        {"export.clusterinstance", cmd_export_any},
+        {"export.siteconfig", cmd_export_any},
+        {"export.inventory", cmd_export_any},
+        {"export.dnsmasq", cmd_export_any},
+};
+
+const size_t api_virt_n_handlers = ARRAY_SIZE(api_virt_handlers);

@@ -9,11 +9,10 @@
 #include <sys/un.h>
 #include <time.h>
 
-#include "metrics.h"
-#include "netd/core/stats.h"
-#include "api.h"
 #include "control.h"
+#include "netd/core/file.h"
 #include "netd/core/log.h"
+#include "netd/loop/loop.h"
 
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS 59
@@ -24,7 +23,10 @@
 struct conn;
 
 struct control {
-        struct daemon *d;
+        struct event_base *base;
+        control_dispatch_fn dispatch;
+        void *userdata;
+        bool holding; /* replies wait in `held` until control_release_held() */
         struct evconnlistener *listener;
         char *path;
         bool has_group;
@@ -45,12 +47,6 @@ struct conn {
         struct request *pending; /* the request being answered */
 };
 
-struct request {
-        struct conn *conn; /* NULL once the client has gone */
-        const char *command;
-        struct timespec started;
-};
-
 static void conn_process(struct conn *c);
 
 static void conn_free(struct conn *c) {
@@ -60,7 +56,7 @@ static void conn_free(struct conn *c) {
                         break;
                 }
         if (c->pending)
-                c->pending->conn = NULL;
+                request_detach(c->pending);
         if (c->held)
                 evbuffer_free(c->held);
         bufferevent_free(c->bev);
@@ -70,7 +66,7 @@ static void conn_free(struct conn *c) {
 static void conn_write(struct conn *c, char *line) {
         if (line) {
                 /* No answer may leave before the changes it reports are durable. */
-                if (c->ctl->d->batch_open && c->held)
+                if (c->ctl->holding && c->held)
                         evbuffer_add(c->held, line, strlen(line));
                 else
                         bufferevent_write(c->bev, line, strlen(line));
@@ -82,48 +78,28 @@ static bool conn_idle(struct conn *c) {
         return evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && evbuffer_get_length(c->held) == 0;
 }
 
+void control_hold(struct control *ctl) {
+        ctl->holding = true;
+}
+
 void control_release_held(struct control *ctl) {
         if (!ctl)
                 return;
+        ctl->holding = false;
         for (struct conn *c = ctl->conns; c; c = c->next)
                 if (evbuffer_get_length(c->held) > 0)
                         bufferevent_write_buffer(c->bev, c->held);
 }
 
-static double elapsed_ms(const struct timespec *t0) {
-        struct timespec t;
+static void on_request_finish(void *owner, struct request *r _unused_, char *line) {
+        struct conn *c = owner;
 
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static void request_finish(struct request *r, char *line, bool ok) {
-        struct conn *c = r->conn;
-        double ms = elapsed_ms(&r->started);
-
-        log_debug("control: %s answered in %.2f ms", r->command, ms);
-        stats_request(r->command, ok);
-        if (ok && r->command && (streq(r->command, "cluster.allocate") || streq(r->command, "node.allocate")))
-                stats_observe(STATS_ALLOCATION, ms / 1000.0);
-        free(r);
-        if (!c) {
-                free(line);
-                return;
-        }
         c->pending = NULL;
         conn_write(c, line);
         /* Requests the client pipelined behind this one (unless the loop in
          * conn_process() that called us goes on with them). */
         if (!c->processing)
                 conn_process(c);
-}
-
-void request_reply_ok(struct request *r, struct json_object *data) {
-        request_finish(r, proto_reply_format_ok(data), true);
-}
-
-void request_reply_error(struct request *r, int code, const char *message) {
-        request_finish(r, proto_reply_format_error(code, message), false);
 }
 
 /* Close once everything queued for the peer is written. */
@@ -209,22 +185,14 @@ static void conn_process_lines(struct conn *c) {
                         continue;
                 }
                 free(line);
-                r = calloc(1, sizeof(*r));
+                r = request_new(cmd->name, on_request_finish, c);
                 if (!r) {
                         json_object_put(args);
                         conn_reply_error_and_close(c, NETD_EINTERNAL, "out of memory");
                         return;
                 }
-                r->conn = c;
-                r->command = cmd->name;
-                clock_gettime(CLOCK_MONOTONIC, &r->started);
                 c->pending = r;
-                if (cmd->mutating && daemon_batch_join(c->ctl->d, &err) < 0) {
-                        request_reply_error(r, err.code, err.message);
-                        json_object_put(args);
-                        continue;
-                }
-                api_handle(c->ctl->d, r, cmd, args);
+                c->ctl->dispatch(r, cmd, args, c->ctl->userdata);
                 json_object_put(args);
         }
 }
@@ -289,7 +257,7 @@ static void on_accept(struct evconnlistener *l _unused_, evutil_socket_t fd, str
                 return;
         }
         c->denied = !peer_allowed(ctl, fd, &c->peer);
-        c->bev = bufferevent_socket_new(ctl->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+        c->bev = bufferevent_socket_new(ctl->base, fd, BEV_OPT_CLOSE_ON_FREE);
         c->held = evbuffer_new();
         if (!c->bev || !c->held) {
                 if (c->bev)
@@ -309,25 +277,19 @@ static void on_accept(struct evconnlistener *l _unused_, evutil_socket_t fd, str
         ctl->conns = c;
 }
 
-static int mkdir_parent(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-        char *slash;
+/* The directory of the socket, with its parents. */
+static int socket_dir_make(const char *path, struct netd_error *err) {
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
 
-        if (!p)
-                return -ENOMEM;
-        slash = strrchr(p, '/');
-        if (!slash || slash == p)
+        if (!dir)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        if (!slash || slash == dir)
                 return 0;
         *slash = '\0';
-        for (char *s = p + 1; *s; s++)
-                if (*s == '/') {
-                        *s = '\0';
-                        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                                return -errno;
-                        *s = '/';
-                }
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                return -errno;
+        if (file_mkdir_p(dir, 0755, NULL) < 0)
+                return error_set(err, NETD_EINTERNAL, "socket %s: cannot create its directory: %s", path,
+                                 strerror(errno));
         return 0;
 }
 
@@ -352,18 +314,19 @@ static int socket_claim(const struct sockaddr_un *sa, struct netd_error *err) {
         return 0;
 }
 
-int control_new(struct daemon *d, struct control **ret, struct netd_error *err) {
+int control_new(struct event_base *base, const char *path, control_dispatch_fn dispatch, void *userdata,
+                struct control **ret, struct netd_error *err) {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         struct control *ctl;
         struct group *g;
         mode_t old;
         int fd, r;
 
-        if (!strscpy(sa.sun_path, sizeof(sa.sun_path), d->cfg->socket_path))
-                return error_set(err, NETD_EINVALID, "socket %s: path too long", d->cfg->socket_path);
-        if ((r = mkdir_parent(sa.sun_path)) < 0)
-                return error_set(err, NETD_EINTERNAL, "socket %s: cannot create its directory: %s",
-                                 sa.sun_path, strerror(-r));
+        if (!strscpy(sa.sun_path, sizeof(sa.sun_path), path))
+                return error_set(err, NETD_EINVALID, "socket %s: path too long", path);
+        r = socket_dir_make(sa.sun_path, err);
+        if (r < 0)
+                return r;
         r = socket_claim(&sa, err);
         if (r < 0)
                 return r;
@@ -372,7 +335,9 @@ int control_new(struct daemon *d, struct control **ret, struct netd_error *err) 
                 free(ctl);
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         }
-        ctl->d = d;
+        ctl->base = base;
+        ctl->dispatch = dispatch;
+        ctl->userdata = userdata;
         g = getgrnam(NETD_GROUP);
         if (g) {
                 ctl->has_group = true;
@@ -395,7 +360,7 @@ int control_new(struct daemon *d, struct control **ret, struct netd_error *err) 
                 control_free(ctl);
                 return r;
         }
-        ctl->listener = evconnlistener_new(d->base, on_accept, ctl,
+        ctl->listener = evconnlistener_new(base, on_accept, ctl,
                                            LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
         if (!ctl->listener) {
                 close(fd);

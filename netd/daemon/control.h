@@ -1,27 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The control socket: a Unix stream socket (mode 0660, group netd) speaking
- * the protocol of proto.h. Peers are checked with SO_PEERCRED: uid 0 or
- * members of group `netd` may call, everyone else gets `denied`. Requests
- * of one connection are answered in order; a request may be answered later
- * (after dnsmasq serves its change) without blocking other connections. */
+ * the protocol of netd/core/proto.h. It only frames: it reads bounded
+ * lines, checks the peer (SO_PEERCRED: uid 0 or members of group `netd`;
+ * everyone else gets `denied`), parses each line against the protocol's
+ * field table and hands the parsed request to the dispatch callback; it
+ * never knows the handlers. Requests of one connection are answered in
+ * order; a request may be answered later (after dnsmasq serves its change)
+ * without blocking other connections. */
 #pragma once
 
+#include <event2/event.h>
 #include <json-c/json.h>
 
-#include "daemon.h"
+#include "netd/core/error.h"
+#include "netd/core/proto.h"
+#include "request.h"
 
-struct request;
+struct control;
 
-/* Bind and listen on cfg->socket_path. */
-int control_new(struct daemon *d, struct control **ret, struct netd_error *err);
+/* One parsed request: `args` is borrowed (checked against `cmd`'s field
+ * table); `r` must be answered exactly once (request.h). */
+typedef void (*control_dispatch_fn)(struct request *r, const struct proto_command *cmd,
+                                    struct json_object *args, void *userdata);
+
+/* Bind and listen on `path`. */
+int control_new(struct event_base *base, const char *path, control_dispatch_fn dispatch, void *userdata,
+                struct control **ret, struct netd_error *err);
 /* Close every connection and remove the socket file. */
 void control_free(struct control *c);
 
-/* Send the replies held back while a write batch was open (it has now
- * committed). */
+/* Hold every reply from now on (a write batch is open: no answer may leave
+ * before the changes it reports are durable) ... */
+void control_hold(struct control *c);
+/* ... and send them now that the batch has committed. */
 void control_release_held(struct control *c);
-
-/* Answer a request (exactly once); it is freed here. Takes `data`. If the
- * client has gone, the answer is dropped. */
-void request_reply_ok(struct request *r, struct json_object *data);
-void request_reply_error(struct request *r, int code, const char *message);

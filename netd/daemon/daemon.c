@@ -5,14 +5,26 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "api.h"
 #include "control.h"
 #include "daemon.h"
-#include "netd/fabric/fabric.h"
-#include "netd/core/log.h"
 #include "metrics.h"
+#include "netd/core/file.h"
+#include "netd/core/log.h"
+#include "netd/loop/loop.h"
 #include "netd/loop/proc.h"
 
 #include <systemd/sd-daemon.h>
+
+struct daemon {
+        struct event_base *base;
+        const struct config *cfg;
+        struct api api; /* the store, dnsmasq and the fabric, as handlers see them */
+        struct control *control;
+        struct metrics *metrics; /* NULL unless --metrics */
+        bool batch_open;
+        struct event *commit_ev;
+};
 
 static void on_stop_signal(evutil_socket_t sig, short what _unused_, void *arg) {
         struct daemon *d = arg;
@@ -22,17 +34,33 @@ static void on_stop_signal(evutil_socket_t sig, short what _unused_, void *arg) 
         event_base_loopbreak(d->base);
 }
 
-int daemon_batch_join(struct daemon *d, struct netd_error *err) {
+/* Join (or open) the write batch of this loop iteration: every change made
+ * until the batch commits shares its one durable COMMIT, and replies are
+ * held until then. */
+static int batch_join(struct daemon *d, struct netd_error *err) {
         int r;
 
         if (d->batch_open)
                 return 0;
-        r = store_batch_begin(d->store, err);
+        r = store_batch_begin(d->api.store, err);
         if (r < 0)
                 return r;
         d->batch_open = true;
+        control_hold(d->control);
         event_active(d->commit_ev, 0, 0);
         return 0;
+}
+
+static void on_request(struct request *r, const struct proto_command *cmd, struct json_object *args,
+                       void *userdata) {
+        struct daemon *d = userdata;
+        struct netd_error err = {0};
+
+        if (cmd->mutating && batch_join(d, &err) < 0) {
+                request_reply_error(r, err.code, err.message);
+                return;
+        }
+        api_dispatch(&d->api, r, cmd, args);
 }
 
 static void on_commit(evutil_socket_t fd _unused_, short what _unused_, void *arg) {
@@ -40,7 +68,7 @@ static void on_commit(evutil_socket_t fd _unused_, short what _unused_, void *ar
         struct netd_error err = {0};
 
         d->batch_open = false;
-        if (store_batch_commit(d->store, &err) < 0) {
+        if (store_batch_commit(d->api.store, &err) < 0) {
                 /* Nothing of this batch was acknowledged. Files already written
                  * for it would disagree with the database: stop, and let the
                  * restart rebuild everything from what is committed. */
@@ -63,7 +91,7 @@ static int state_lock(const char *dir, struct netd_error *err) {
         _cleanup_free_ char *path = NULL;
         int fd;
 
-        if (asprintf(&path, "%s/netd.lock", dir) < 0)
+        if (!(path = file_path_join(dir, "netd.lock")))
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
@@ -89,9 +117,9 @@ int daemon_run(const struct config *cfg, struct netd_error *err) {
         lock = state_lock(cfg->state_dir, err);
         if (lock < 0)
                 return lock;
-        if (asprintf(&db_path, "%s/netd.db", cfg->state_dir) < 0)
+        if (!(db_path = file_path_join(cfg->state_dir, "netd.db")))
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        r = store_open(db_path, &d.store, err);
+        r = store_open(db_path, &d.api.store, err);
         if (r < 0)
                 return r;
 
@@ -112,19 +140,19 @@ int daemon_run(const struct config *cfg, struct netd_error *err) {
                 r = error_set(err, NETD_EINTERNAL, "cannot install signal handlers");
                 goto out;
         }
-        r = dnsmasq_new(d.base, cfg, &d.dnsmasq, err);
+        r = dnsmasq_new(d.base, cfg, &d.api.dnsmasq, err);
         if (r < 0)
                 goto out;
-        r = dnsmasq_sync(d.dnsmasq, d.store, true, on_initial_sync, NULL, err);
+        r = dnsmasq_sync(d.api.dnsmasq, d.api.store, true, on_initial_sync, NULL, err);
         if (r < 0)
                 goto out;
-        r = fabric_new(d.base, d.store, cfg->libvirt_timeout_s, &d.fabric, err);
+        r = fabric_new(d.base, d.api.store, cfg->libvirt_timeout_s, &d.api.fabric, err);
         if (r < 0)
                 goto out;
-        r = control_new(&d, &d.control, err);
+        r = control_new(d.base, cfg->socket_path, on_request, &d, &d.control, err);
         if (r < 0)
                 goto out;
-        r = metrics_new(&d, &d.metrics, err);
+        r = metrics_new(d.base, cfg->metrics_listen, d.api.store, d.api.fabric, &d.metrics, err);
         if (r < 0)
                 goto out;
         /* Under systemd (Type=notify): the socket answers from now on. */
@@ -137,15 +165,15 @@ int daemon_run(const struct config *cfg, struct netd_error *err) {
 out:
         if (d.batch_open) {
                 struct netd_error e = {0};
-                if (store_batch_commit(d.store, &e) < 0)
+                if (store_batch_commit(d.api.store, &e) < 0)
                         log_error("database: %s", e.message);
         }
         if (d.commit_ev)
                 event_free(d.commit_ev);
         metrics_free(d.metrics);
         control_free(d.control);
-        fabric_free(d.fabric);
-        dnsmasq_free(d.dnsmasq);
+        fabric_free(d.api.fabric);
+        dnsmasq_free(d.api.dnsmasq);
         proc_done();
         if (sigterm)
                 event_free(sigterm);
@@ -153,6 +181,6 @@ out:
                 event_free(sigint);
         if (d.base)
                 event_base_free(d.base);
-        store_close(d.store);
+        store_close(d.api.store);
         return r;
 }

@@ -26,7 +26,7 @@ static struct json_object *range_json(const struct range *r) {
         return o;
 }
 
-struct json_object *network_to_json(const struct network *n) {
+struct json_object *json_network(const struct network *n) {
         struct json_object *o = json_object_new_object(), *reserved = json_object_new_array();
         char buf[PREFIX_STRLEN];
 
@@ -45,7 +45,7 @@ struct json_object *network_to_json(const struct network *n) {
         return o;
 }
 
-struct json_object *cluster_to_json(const struct cluster *c) {
+struct json_object *json_cluster(const struct cluster *c) {
         struct json_object *o = json_object_new_object(), *nodes = json_object_new_array();
 
         json_object_object_add(o, "name", json_object_new_string(c->name));
@@ -86,8 +86,8 @@ static void add_counts(struct json_object *o, const struct capacity *c) {
         json_object_object_add(o, "free", count_json(c->free));
 }
 
-struct json_object *capacity_to_json(const struct capacity *nets, size_t n, const struct capacity *lab,
-                                     time_t now) {
+struct json_object *json_capacity(const struct capacity *nets, size_t n, const struct capacity *lab,
+                                  time_t now) {
         struct json_object *o = json_object_new_object(), *list = json_object_new_array(), *l;
         char stamp[32];
         struct tm tm;

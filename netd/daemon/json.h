@@ -11,8 +11,8 @@
 #include "db/cluster.h"
 #include "db/network.h"
 
-struct json_object *network_to_json(const struct network *n);
-struct json_object *cluster_to_json(const struct cluster *c);
+struct json_object *json_network(const struct network *n);
+struct json_object *json_cluster(const struct cluster *c);
 /* The capacity report; `now` stamps generated_at (UTC, RFC 3339). */
-struct json_object *capacity_to_json(const struct capacity *nets, size_t n, const struct capacity *lab,
-                                     time_t now);
+struct json_object *json_capacity(const struct capacity *nets, size_t n, const struct capacity *lab,
+                                  time_t now);

@@ -7,6 +7,7 @@
 
 #include "db/capacity.h"
 #include "netd/fabric/fabric.h"
+#include "netd/core/config.h"
 #include "netd/core/log.h"
 #include "metrics.h"
 #include "netd/core/stats.h"
@@ -20,6 +21,12 @@ static const struct {
         [STATS_DNSMASQ_CHANGE] = {"netd_dnsmasq_change_duration_seconds",
                                   "A change of the allocations until dnsmasq serves it (or the reload "
                                   "command finished)."},
+};
+
+struct metrics {
+        struct store *store;
+        struct fabric *fabric;
+        struct evhttp *http;
 };
 
 /* ---- rendering ---- */
@@ -56,13 +63,13 @@ static void sample_u128(FILE *f, const char *name, const char *l1, const char *v
         fprintf(f, "} %s\n", u128_format(value, buf, sizeof(buf)));
 }
 
-static void render_networks(struct daemon *d, FILE *f) {
+static void render_networks(struct metrics *m, FILE *f) {
         _cleanup_free_ struct capacity *caps = NULL;
         struct capacity lab;
         struct netd_error err = {0};
         size_t n = 0;
 
-        if (capacity_report(d->store, NULL, &caps, &n, &lab, &err) < 0) {
+        if (capacity_report(m->store, NULL, &caps, &n, &lab, &err) < 0) {
                 log_warn("metrics: %s", err.message);
                 return;
         }
@@ -105,12 +112,12 @@ static int host_cmp(const void *a, const void *b) {
                       ((const struct fabric_host_stats *)b)->name);
 }
 
-static void render_hosts(struct daemon *d, FILE *f) {
+static void render_hosts(struct metrics *m, FILE *f) {
         struct host_list l = {0};
 
-        if (!d->fabric)
+        if (!m->fabric)
                 return;
-        fabric_stats(d->fabric, collect_host, &l);
+        fabric_stats(m->fabric, collect_host, &l);
         if (l.n > 1)
                 qsort(l.v, l.n, sizeof(*l.v), host_cmp);
         family(f, "netd_host_connected", "gauge", "1 when the host's agent is connected.");
@@ -165,15 +172,15 @@ static void render_requests(FILE *f) {
         }
 }
 
-char *metrics_render(struct daemon *d) {
+char *metrics_render(struct metrics *m) {
         char *buf = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&buf, &size);
 
         if (!f)
                 return NULL;
-        render_networks(d, f);
-        render_hosts(d, f);
+        render_networks(m, f);
+        render_hosts(m, f);
         render_histograms(f);
         render_requests(f);
         if (fclose(f) != 0) {
@@ -185,14 +192,9 @@ char *metrics_render(struct daemon *d) {
 
 /* ---- HTTP ---- */
 
-struct metrics {
-        struct daemon *d;
-        struct evhttp *http;
-};
-
 static void on_metrics(struct evhttp_request *req, void *arg) {
         struct metrics *m = arg;
-        _cleanup_free_ char *text = metrics_render(m->d);
+        _cleanup_free_ char *text = metrics_render(m);
         struct evbuffer *out;
 
         if (!text) {
@@ -215,24 +217,26 @@ static void on_other(struct evhttp_request *req, void *arg _unused_) {
         evhttp_send_error(req, HTTP_NOTFOUND, "netd serves /metrics only");
 }
 
-int metrics_new(struct daemon *d, struct metrics **ret, struct netd_error *err) {
+int metrics_new(struct event_base *base, const char *listen, struct store *store, struct fabric *fabric,
+                struct metrics **ret, struct netd_error *err) {
         struct metrics *m;
         char host[ADDR_STRLEN];
         unsigned port;
         int r;
 
         *ret = NULL;
-        if (isempty(d->cfg->metrics_listen))
+        if (isempty(listen))
                 return 0;
-        r = config_listen_parse(d->cfg->metrics_listen, host, sizeof(host), &port, err);
+        r = config_listen_parse(listen, host, sizeof(host), &port, err);
         if (r < 0)
                 return r;
         m = calloc(1, sizeof(*m));
-        if (!m || !(m->http = evhttp_new(d->base))) {
+        if (!m || !(m->http = evhttp_new(base))) {
                 free(m);
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         }
-        m->d = d;
+        m->store = store;
+        m->fabric = fabric;
         evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
         evhttp_set_max_headers_size(m->http, 8192);
         evhttp_set_max_body_size(m->http, 0);
@@ -240,12 +244,12 @@ int metrics_new(struct daemon *d, struct metrics **ret, struct netd_error *err) 
         evhttp_set_cb(m->http, "/metrics", on_metrics, m);
         evhttp_set_gencb(m->http, on_other, m);
         if (!evhttp_bind_socket_with_handle(m->http, host, (ev_uint16_t)port)) {
-                r = error_set(err, NETD_EUNAVAILABLE, "metrics: cannot listen on %s: %s",
-                              d->cfg->metrics_listen, strerror(errno));
+                r = error_set(err, NETD_EUNAVAILABLE, "metrics: cannot listen on %s: %s", listen,
+                              strerror(errno));
                 metrics_free(m);
                 return r;
         }
-        log_info("metrics: serving http://%s/metrics", d->cfg->metrics_listen);
+        log_info("metrics: serving http://%s/metrics", listen);
         *ret = m;
         return 0;
 }

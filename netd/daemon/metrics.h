@@ -17,15 +17,18 @@
  * dnsmasq.c through netd/core/stats.h. */
 #pragma once
 
-#include <stdbool.h>
+#include <event2/event.h>
 
-#include "daemon.h"
+#include "db/store.h"
+#include "netd/fabric/fabric.h"
 
 struct metrics;
 
-/* Serve /metrics on cfg->metrics_listen (NULL: not configured, *ret NULL). */
-int metrics_new(struct daemon *d, struct metrics **ret, struct netd_error *err);
+/* Serve /metrics on `listen` ("ADDRESS:PORT"; NULL or "": not configured,
+ * *ret NULL), with the counts of `store` and the hosts of `fabric`. */
+int metrics_new(struct event_base *base, const char *listen, struct store *store, struct fabric *fabric,
+                struct metrics **ret, struct netd_error *err);
 void metrics_free(struct metrics *m);
 
 /* The exposition text as of now; malloc'd. */
-char *metrics_render(struct daemon *d);
+char *metrics_render(struct metrics *m);

@@ -4,8 +4,8 @@
  *
  * managed   netd supervises its own dnsmasq child (restarted if it dies).
  *           A cluster change rewrites that cluster's hosts and dhcp-hosts
- *           files and the servers-file, then sends one SIGHUP for every
- *           change of the same loop iteration; network-level changes
+ *           files (read by inotify); removals need a SIGHUP, one for all
+ *           changes of the same loop iteration. Network-level changes
  *           rewrite dnsmasq.conf and restart the child. A change counts as
  *           done only when dnsmasq answers for it: netd queries its own
  *           dnsmasq until every new name resolves to its address (and every
@@ -16,6 +16,8 @@
  * external  conf-dir snippets checked with `dnsmasq --test`, renamed into
  *           place, then the reload command; done when it has exited 0.
  * off       nothing; done at once.
+ *
+ * One file per mode behind an ops table (dnsmasq-private.h).
  *
  * Completion is reported through a callback, never by blocking the loop. */
 #pragma once

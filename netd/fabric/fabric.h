@@ -2,7 +2,7 @@
 /* The fabric side of netd: one connection per lab host (its agent, started
  * as `CMD netd agent --stdio` through /bin/sh -c, or in-process for
  * `--connect local`), and the reconciler that pushes each host's whole
- * desired state (db/fabric.h) on agent (re)connect, on `fabric sync`, after
+ * desired state (db/desired.h) on agent (re)connect, on `fabric sync`, after
  * every change that concerns the host, and periodically. */
 #pragma once
 

@@ -9,32 +9,32 @@
 
 #include "netlink-private.h"
 
-static void bridge_compare(const struct link_info *li, const struct fobj *want, char *d, size_t size) {
+static void bridge_compare(const struct nl_link_info *li, const struct fobj *want, char *d, size_t size) {
         if (!streq(li->kind, "bridge")) {
-                detail_add(d, size, "type %s, want bridge", isempty(li->kind) ? "unknown" : li->kind);
+                nl_detail_add(d, size, "type %s, want bridge", isempty(li->kind) ? "unknown" : li->kind);
                 return;
         }
         if (want->mtu && li->mtu != want->mtu)
-                detail_add(d, size, "mtu %u, want %u", li->mtu, want->mtu);
+                nl_detail_add(d, size, "mtu %u, want %u", li->mtu, want->mtu);
         if (li->stp_state > 0)
-                detail_add(d, size, "stp on, want off");
+                nl_detail_add(d, size, "stp on, want off");
         if (!(li->flags & IFF_UP))
-                detail_add(d, size, "down");
+                nl_detail_add(d, size, "down");
 }
 
 static int bridge_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                         size_t size, struct netd_error *err) {
-        char d[DETAIL_MAX] = "";
-        struct link_info li;
+        char d[NL_DETAIL_MAX] = "";
+        struct nl_link_info li;
         int r;
 
-        detail_copy(detail, size, "");
-        r = link_read_owned(ctx, want->name, &li, ret_state, detail, size, err);
+        nl_detail_copy(detail, size, "");
+        r = nl_link_read_owned(ctx, want->name, &li, ret_state, detail, size, err);
         if (r <= 0)
                 return r;
         bridge_compare(&li, want, d, sizeof(d));
         *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
-        detail_copy(detail, size, d);
+        nl_detail_copy(detail, size, d);
         return 0;
 }
 
@@ -44,13 +44,11 @@ static int bridge_stp_off(struct nl_ctx *ctx, const char *what, int ifindex, str
         struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
         struct nlattr *info, *data;
         struct nl_msg *msg;
-        int r;
 
-        msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+        msg = nl_ctx_msg_new(RTM_NEWLINK, 0, &ifi, sizeof(ifi), err);
         if (!msg)
-                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
-        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-            !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+                return NETD_EINTERNAL;
+        if (!(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
             nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
             !(data = nla_nest_start(msg, IFLA_INFO_DATA)) || nla_put_u32(msg, IFLA_BR_STP_STATE, 0) < 0) {
                 nlmsg_free(msg);
@@ -58,16 +56,12 @@ static int bridge_stp_off(struct nl_ctx *ctx, const char *what, int ifindex, str
         }
         nla_nest_end(msg, data);
         nla_nest_end(msg, info);
-        r = nl_ctx_talk(ctx, msg);
-        nlmsg_free(msg);
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot turn STP off", what);
-        return 0;
+        return nl_ctx_change(ctx, 0, msg, what, "turn STP off", false, err);
 }
 
 static int bridge_create(struct nl_ctx *ctx, const char *what, const struct fobj *want,
                          struct netd_error *err) {
-        struct link_change extra = LINK_CHANGE_INIT;
+        struct nl_link_change extra = NL_LINK_CHANGE_INIT;
         struct rtnl_link *l = rtnl_link_bridge_alloc();
         int r;
 
@@ -80,35 +74,35 @@ static int bridge_create(struct nl_ctx *ctx, const char *what, const struct fobj
          * So it goes with the marking request. The kernel creates bridges
          * with STP off. */
         extra.mtu = want->mtu;
-        r = link_create(ctx, what, l, want->name, &extra, err);
+        r = nl_link_create(ctx, what, l, want->name, &extra, err);
         rtnl_link_put(l);
         return r;
 }
 
 static int bridge_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_change c = LINK_CHANGE_INIT;
-        struct link_info li;
+        struct nl_link_change c = NL_LINK_CHANGE_INIT;
+        struct nl_link_info li;
         char what[IFNAMSIZ + 16];
         int r;
 
         snprintf(what, sizeof(what), "bridge %s", want->name);
-        r = link_get(ctx, want->name, 0, &li, err);
+        r = nl_link_get(ctx, want->name, 0, &li, err);
         if (r == NETD_ENOTFOUND)
                 return bridge_create(ctx, what, want, err);
         if (r < 0)
                 return r;
-        if (!link_is_ours(&li))
-                return link_conflict(err, want->name);
+        if (!nl_link_is_ours(&li))
+                return nl_link_conflict(err, want->name);
         if (!streq(li.kind, "bridge")) {
                 /* Ours but of another kind: only a delete can fix that. */
-                r = link_delete(ctx, what, li.ifindex, err);
+                r = nl_link_delete(ctx, what, li.ifindex, err);
                 return r < 0 ? r : bridge_create(ctx, what, want, err);
         }
         if (want->mtu && li.mtu != want->mtu)
                 c.mtu = want->mtu;
         c.up = !(li.flags & IFF_UP);
         if (c.mtu || c.up) {
-                r = link_change(ctx, what, NULL, li.ifindex, &c, err);
+                r = nl_link_change(ctx, what, NULL, li.ifindex, &c, err);
                 if (r < 0)
                         return r;
         }
@@ -118,10 +112,10 @@ static int bridge_ensure(struct nl_ctx *ctx, const struct fobj *want, struct net
 }
 
 static int bridge_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        return link_remove_owned(ctx, "bridge", want->name, err);
+        return nl_link_remove_owned(ctx, "bridge", want->name, err);
 }
 
-const struct fobj_ops bridge_ops = {
+const struct netlink_ops link_bridge_ops = {
         .kind = FOBJ_BRIDGE,
         .check = bridge_check,
         .ensure = bridge_ensure,

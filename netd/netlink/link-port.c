@@ -8,41 +8,41 @@
 
 static int port_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                       size_t size, struct netd_error *err) {
-        char d[DETAIL_MAX] = "";
-        struct link_info li;
+        char d[NL_DETAIL_MAX] = "";
+        struct nl_link_info li;
         int r;
 
-        detail_copy(detail, size, "");
-        r = link_get(ctx, want->name, 0, &li, err);
+        nl_detail_copy(detail, size, "");
+        r = nl_link_get(ctx, want->name, 0, &li, err);
         if (r == NETD_ENOTFOUND) {
                 *ret_state = FOBJ_MISSING;
                 return 0;
         }
         if (r < 0)
                 return r;
-        r = link_compare_master(ctx, &li, want->master, "", d, sizeof(d), err);
+        r = nl_link_compare_master(ctx, &li, want->master, "", d, sizeof(d), err);
         if (r < 0)
                 return r;
         if (!(li.flags & IFF_UP))
-                detail_add(d, sizeof(d), "down");
+                nl_detail_add(d, sizeof(d), "down");
         *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
-        detail_copy(detail, size, d);
+        nl_detail_copy(detail, size, d);
         return 0;
 }
 
 static int port_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_change c = LINK_CHANGE_INIT;
-        struct link_info li;
+        struct nl_link_change c = NL_LINK_CHANGE_INIT;
+        struct nl_link_info li;
         char what[IFNAMSIZ + 16];
         int master, r;
 
         snprintf(what, sizeof(what), "port %s", want->name);
-        r = link_get(ctx, want->name, 0, &li, err);
+        r = nl_link_get(ctx, want->name, 0, &li, err);
         if (r == NETD_ENOTFOUND)
                 return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->name);
         if (r < 0)
                 return r;
-        r = link_master_index(ctx, what, want->master, &master, err);
+        r = nl_link_master_index(ctx, what, want->master, &master, err);
         if (r < 0)
                 return r;
         if (li.master != master)
@@ -50,21 +50,21 @@ static int port_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_
         c.up = !(li.flags & IFF_UP);
         if (c.master < 0 && !c.up)
                 return 0;
-        return link_change(ctx, what, NULL, li.ifindex, &c, err);
+        return nl_link_change(ctx, what, NULL, li.ifindex, &c, err);
 }
 
 static int port_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_change c = LINK_CHANGE_INIT;
-        struct link_info li, br;
+        struct nl_link_change c = NL_LINK_CHANGE_INIT;
+        struct nl_link_info li, br;
         char what[IFNAMSIZ + 16];
         int r;
 
-        r = link_get(ctx, want->name, 0, &li, err);
+        r = nl_link_get(ctx, want->name, 0, &li, err);
         if (r == NETD_ENOTFOUND)
                 return 0;
         if (r < 0)
                 return r;
-        r = link_get(ctx, want->master, 0, &br, err);
+        r = nl_link_get(ctx, want->master, 0, &br, err);
         if (r == NETD_ENOTFOUND)
                 return 0;
         if (r < 0)
@@ -74,10 +74,10 @@ static int port_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_
                 return 0;
         snprintf(what, sizeof(what), "port %s", want->name);
         c.master = 0;
-        return link_change(ctx, what, NULL, li.ifindex, &c, err);
+        return nl_link_change(ctx, what, NULL, li.ifindex, &c, err);
 }
 
-const struct fobj_ops port_ops = {
+const struct netlink_ops link_port_ops = {
         .kind = FOBJ_PORT,
         .check = port_check,
         .ensure = port_ensure,

@@ -9,54 +9,55 @@
 
 /* Reads both ends: 1 = both ends' state read (an end may be absent, see
  * *ret_has), 0 = *ret_state decided (conflict), < 0 = error. */
-static int veth_read(struct nl_ctx *ctx, const struct fobj *want, struct link_info *a, struct link_info *p,
-                     bool *ret_has_a, bool *ret_has_p, enum fobj_state *ret_state, char *detail, size_t size,
-                     struct netd_error *err) {
+static int veth_read(struct nl_ctx *ctx, const struct fobj *want, struct nl_link_info *a,
+                     struct nl_link_info *p, bool *ret_has_a, bool *ret_has_p, enum fobj_state *ret_state,
+                     char *detail, size_t size, struct netd_error *err) {
         int r;
 
-        r = link_get(ctx, want->name, 0, a, err);
+        r = nl_link_get(ctx, want->name, 0, a, err);
         if (r < 0 && r != NETD_ENOTFOUND)
                 return r;
         *ret_has_a = r == 0;
-        r = link_get(ctx, want->peer, 0, p, err);
+        r = nl_link_get(ctx, want->peer, 0, p, err);
         if (r < 0 && r != NETD_ENOTFOUND)
                 return r;
         *ret_has_p = r == 0;
-        if (*ret_has_a && !link_is_ours(a)) {
+        if (*ret_has_a && !nl_link_is_ours(a)) {
                 *ret_state = FOBJ_CONFLICT;
-                detail_conflict(detail, size, want->name);
+                nl_detail_conflict(detail, size, want->name);
                 return 0;
         }
-        if (*ret_has_p && !link_is_ours(p)) {
+        if (*ret_has_p && !nl_link_is_ours(p)) {
                 *ret_state = FOBJ_CONFLICT;
-                detail_conflict(detail, size, want->peer);
+                nl_detail_conflict(detail, size, want->peer);
                 return 0;
         }
         return 1;
 }
 
 /* True when `a` is a veth whose other end is `p`. */
-static bool veth_paired(const struct link_info *a, bool has_p, const struct link_info *p) {
+static bool veth_paired(const struct nl_link_info *a, bool has_p, const struct nl_link_info *p) {
         return streq(a->kind, "veth") && has_p && a->link == p->ifindex && p->link == a->ifindex;
 }
 
-static int veth_compare_end(struct nl_ctx *ctx, const struct link_info *li, unsigned mtu, const char *master,
-                            const char *prefix, char *d, size_t size, struct netd_error *err) {
+static int veth_compare_end(struct nl_ctx *ctx, const struct nl_link_info *li, unsigned mtu,
+                            const char *master, const char *prefix, char *d, size_t size,
+                            struct netd_error *err) {
         if (mtu && li->mtu != mtu)
-                detail_add(d, size, "%smtu %u, want %u", prefix, li->mtu, mtu);
+                nl_detail_add(d, size, "%smtu %u, want %u", prefix, li->mtu, mtu);
         if (!(li->flags & IFF_UP))
-                detail_add(d, size, "%sdown", prefix);
-        return link_compare_master(ctx, li, master, prefix, d, size, err);
+                nl_detail_add(d, size, "%sdown", prefix);
+        return nl_link_compare_master(ctx, li, master, prefix, d, size, err);
 }
 
 static int veth_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                       size_t size, struct netd_error *err) {
-        char d[DETAIL_MAX] = "", prefix[IFNAMSIZ + 4];
-        struct link_info a, p;
+        char d[NL_DETAIL_MAX] = "", prefix[IFNAMSIZ + 4];
+        struct nl_link_info a, p;
         bool has_a, has_p;
         int r;
 
-        detail_copy(detail, size, "");
+        nl_detail_copy(detail, size, "");
         r = veth_read(ctx, want, &a, &p, &has_a, &has_p, ret_state, detail, size, err);
         if (r <= 0)
                 return r;
@@ -65,17 +66,17 @@ static int veth_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_sta
                 return 0;
         }
         if (!streq(a.kind, "veth"))
-                detail_add(d, sizeof(d), "type %s, want veth", isempty(a.kind) ? "unknown" : a.kind);
+                nl_detail_add(d, sizeof(d), "type %s, want veth", isempty(a.kind) ? "unknown" : a.kind);
         else if (!veth_paired(&a, has_p, &p)) {
                 char cur[IFNAMSIZ + 8] = "none";
-                struct link_info q;
+                struct nl_link_info q;
 
                 /* Only for the message: the peer may be in another namespace. */
-                if (a.link && link_get(ctx, NULL, a.link, &q, NULL) == 0)
+                if (a.link && nl_link_get(ctx, NULL, a.link, &q, NULL) == 0)
                         strscpy(cur, sizeof(cur), q.name);
                 else if (a.link)
                         snprintf(cur, sizeof(cur), "#%d", a.link);
-                detail_add(d, sizeof(d), "peer %s, want %s", cur, want->peer);
+                nl_detail_add(d, sizeof(d), "peer %s, want %s", cur, want->peer);
         } else {
                 r = veth_compare_end(ctx, &a, want->mtu, want->master, "", d, sizeof(d), err);
                 if (r < 0)
@@ -86,13 +87,13 @@ static int veth_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_sta
                         return r;
         }
         *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
-        detail_copy(detail, size, d);
+        nl_detail_copy(detail, size, d);
         return 0;
 }
 
 static int veth_create(struct nl_ctx *ctx, const char *what, const struct fobj *want, int master,
                        int peer_master, struct netd_error *err) {
-        struct link_change mark = LINK_CHANGE_INIT;
+        struct nl_link_change mark = NL_LINK_CHANGE_INIT;
         struct rtnl_link *l, *peer;
         int r;
 
@@ -113,7 +114,7 @@ static int veth_create(struct nl_ctx *ctx, const char *what, const struct fobj *
         rtnl_link_set_flags(l, IFF_UP);
         if (master)
                 rtnl_link_set_master(l, master);
-        r = link_create(ctx, what, l, want->name, NULL, err);
+        r = nl_link_create(ctx, what, l, want->name, NULL, err);
         rtnl_link_put(peer);
         rtnl_link_put(l);
         if (r < 0)
@@ -122,20 +123,20 @@ static int veth_create(struct nl_ctx *ctx, const char *what, const struct fobj *
         mark.up = true;
         if (peer_master)
                 mark.master = peer_master;
-        r = link_change(ctx, what, want->peer, 0, &mark, err);
+        r = nl_link_change(ctx, what, want->peer, 0, &mark, err);
         if (r < 0) {
-                struct link_info a;
+                struct nl_link_info a;
 
                 /* Deleting one end deletes the pair. */
-                if (link_get(ctx, want->name, 0, &a, NULL) == 0)
-                        (void)link_delete(ctx, what, a.ifindex, NULL);
+                if (nl_link_get(ctx, want->name, 0, &a, NULL) == 0)
+                        (void)nl_link_delete(ctx, what, a.ifindex, NULL);
         }
         return r;
 }
 
-static int veth_repair_end(struct nl_ctx *ctx, const char *what, const struct link_info *li, unsigned mtu,
+static int veth_repair_end(struct nl_ctx *ctx, const char *what, const struct nl_link_info *li, unsigned mtu,
                            int master, struct netd_error *err) {
-        struct link_change c = LINK_CHANGE_INIT;
+        struct nl_link_change c = NL_LINK_CHANGE_INIT;
 
         if (mtu && li->mtu != mtu)
                 c.mtu = mtu;
@@ -144,12 +145,12 @@ static int veth_repair_end(struct nl_ctx *ctx, const char *what, const struct li
         c.up = !(li->flags & IFF_UP);
         if (!c.mtu && c.master < 0 && !c.up)
                 return 0;
-        return link_change(ctx, what, NULL, li->ifindex, &c, err);
+        return nl_link_change(ctx, what, NULL, li->ifindex, &c, err);
 }
 
 static int veth_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
         enum fobj_state state = FOBJ_OK;
-        struct link_info a, p;
+        struct nl_link_info a, p;
         char what[2 * IFNAMSIZ + 16];
         bool has_a, has_p;
         int master, peer_master, r;
@@ -159,11 +160,11 @@ static int veth_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_
         if (r < 0)
                 return r;
         if (r == 0)
-                return link_conflict(err, has_a && !link_is_ours(&a) ? want->name : want->peer);
-        r = link_master_index(ctx, what, want->master, &master, err);
+                return nl_link_conflict(err, has_a && !nl_link_is_ours(&a) ? want->name : want->peer);
+        r = nl_link_master_index(ctx, what, want->master, &master, err);
         if (r < 0)
                 return r;
-        r = link_master_index(ctx, what, want->peer_master, &peer_master, err);
+        r = nl_link_master_index(ctx, what, want->peer_master, &peer_master, err);
         if (r < 0)
                 return r;
         if (has_a && veth_paired(&a, has_p, &p)) {
@@ -175,12 +176,12 @@ static int veth_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_
         }
         /* Wrong kind, wrong peer or half a pair: all ours, so rebuild. */
         if (has_a) {
-                r = link_delete(ctx, what, a.ifindex, err);
+                r = nl_link_delete(ctx, what, a.ifindex, err);
                 if (r < 0)
                         return r;
         }
-        if (has_p && link_get(ctx, want->peer, 0, &p, NULL) == 0) {
-                r = link_delete(ctx, what, p.ifindex, err);
+        if (has_p && nl_link_get(ctx, want->peer, 0, &p, NULL) == 0) {
+                r = nl_link_delete(ctx, what, p.ifindex, err);
                 if (r < 0)
                         return r;
         }
@@ -188,25 +189,25 @@ static int veth_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_
 }
 
 static int veth_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_info p;
+        struct nl_link_info p;
         int r;
 
-        r = link_remove_owned(ctx, "veth", want->name, err);
+        r = nl_link_remove_owned(ctx, "veth", want->name, err);
         if (r < 0)
                 return r;
         /* Normally the peer went with it; a lone peer of ours goes too, a
          * foreign interface of that name is not part of this pair. */
-        r = link_get(ctx, want->peer, 0, &p, err);
+        r = nl_link_get(ctx, want->peer, 0, &p, err);
         if (r == NETD_ENOTFOUND)
                 return 0;
         if (r < 0)
                 return r;
-        if (!link_is_ours(&p))
+        if (!nl_link_is_ours(&p))
                 return 0;
-        return link_remove_owned(ctx, "veth", want->peer, err);
+        return nl_link_remove_owned(ctx, "veth", want->peer, err);
 }
 
-const struct fobj_ops veth_ops = {
+const struct netlink_ops link_veth_ops = {
         .kind = FOBJ_VETH,
         .check = veth_check,
         .ensure = veth_ensure,

@@ -15,10 +15,10 @@
 struct nl_ctx;
 
 /* Open a route netlink socket in the current network namespace. */
-int nl_ctx_open(struct nl_ctx **ret, struct netd_error *err);
-void nl_ctx_close(struct nl_ctx *ctx);
+int netlink_open(struct nl_ctx **ret, struct netd_error *err);
+void netlink_close(struct nl_ctx *ctx);
 
-struct fobj_ops {
+struct netlink_ops {
         enum fobj_kind kind;
         /* Read the actual state and compare: *ret_state, and in `detail` what
          * differs ("mtu 1400, want 1450"). */
@@ -31,9 +31,11 @@ struct fobj_ops {
         int (*remove)(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err);
 };
 
-const struct fobj_ops *fobj_ops(enum fobj_kind kind);
+/* The operations of `kind`; NULL for a kind the kernel does not hold
+ * (a libvirt network). */
+const struct netlink_ops *netlink_kind_ops(enum fobj_kind kind);
 
 /* Ports of `bridge` not created by netd (VM taps, foreign links): their
  * names, comma-separated, into buf ("" when none). */
-int bridge_foreign_ports(struct nl_ctx *ctx, const char *bridge, char *buf, size_t size,
-                         struct netd_error *err);
+int netlink_foreign_ports(struct nl_ctx *ctx, const char *bridge, char *buf, size_t size,
+                          struct netd_error *err);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* FOBJ_ADDRESS: addr/prefixlen on `dev`, a device netd made. */
+/* Addresses in the kernel's forms (bytes, libnl's nl_addr, RTM_NEWADDR
+ * messages), and FOBJ_ADDRESS: addr/prefixlen on `dev`, a device netd made. */
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
@@ -7,6 +8,69 @@
 #include <netlink/route/addr.h>
 
 #include "netlink-private.h"
+
+/* ---- netd's addresses and the kernel's ---- */
+
+size_t nl_address_to_bytes(const struct addr *a, uint8_t buf[16]) {
+        uint8_t blob[16];
+
+        addr_to_blob(a, blob);
+        if (a->family == AF_INET) {
+                memcpy(buf, blob + 12, 4);
+                return 4;
+        }
+        memcpy(buf, blob, 16);
+        return 16;
+}
+
+void nl_address_from_bytes(int family, const void *bytes, struct addr *ret) {
+        uint8_t blob[16] = {0};
+
+        if (family == AF_INET)
+                memcpy(blob + 12, bytes, 4);
+        else
+                memcpy(blob, bytes, 16);
+        addr_from_blob(family, blob, ret);
+}
+
+struct nl_addr *nl_address_to_nladdr(const struct addr *a, unsigned prefixlen) {
+        uint8_t buf[16];
+        size_t n = nl_address_to_bytes(a, buf);
+        struct nl_addr *na = nl_addr_build(a->family, buf, n);
+
+        if (na)
+                nl_addr_set_prefixlen(na, (int)prefixlen);
+        return na;
+}
+
+static struct nla_policy ifaddr_policy[IFA_MAX + 1] = {
+        [IFA_ADDRESS] = {.minlen = 4},
+        [IFA_LOCAL] = {.minlen = 4},
+};
+
+bool nl_address_msg_read(struct nl_msg *msg, int family, int *ret_ifindex, struct addr *ret_addr,
+                         unsigned *ret_prefixlen) {
+        struct nlmsghdr *h = nlmsg_hdr(msg);
+        struct nlattr *tb[IFA_MAX + 1], *a;
+        struct ifaddrmsg *ifa;
+
+        if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, ifaddr_policy) < 0)
+                return false;
+        ifa = nlmsg_data(h);
+        if (ifa->ifa_family != family)
+                return false;
+        /* IPv4 keeps the interface's own address in IFA_LOCAL (IFA_ADDRESS is
+         * the peer on point-to-point links); IPv6 has only IFA_ADDRESS. */
+        a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+        if (!a || (size_t)nla_len(a) < (ifa->ifa_family == AF_INET ? 4u : 16u))
+                return false;
+        nl_address_from_bytes(ifa->ifa_family, nla_data(a), ret_addr);
+        *ret_ifindex = (int)ifa->ifa_index;
+        *ret_prefixlen = ifa->ifa_prefixlen;
+        return true;
+}
+
+/* ---- FOBJ_ADDRESS ---- */
 
 struct addr_find {
         int ifindex;
@@ -23,7 +87,7 @@ static int on_addr(struct nl_msg *msg, void *arg) {
         unsigned prefixlen;
         int ifindex;
 
-        if (!nl_addr_msg_read(msg, f->want->family, &ifindex, &have, &prefixlen) || ifindex != f->ifindex)
+        if (!nl_address_msg_read(msg, f->want->family, &ifindex, &have, &prefixlen) || ifindex != f->ifindex)
                 return NL_OK;
         if (addr_cmp(&have, f->want) != 0)
                 return NL_OK;
@@ -46,22 +110,10 @@ static void addr_find_reset(void *arg) {
 static int addr_find(struct nl_ctx *ctx, const char *what, int ifindex, const struct fobj *want,
                      struct addr_find *ret, struct netd_error *err) {
         struct ifaddrmsg ifa = {.ifa_family = (uint8_t)want->addr.family, .ifa_index = (uint32_t)ifindex};
-        struct nl_msg *msg;
-        int r;
 
         *ret = (struct addr_find){.ifindex = ifindex, .want = &want->addr, .want_len = want->prefixlen};
-        msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
-        if (!msg)
-                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
-        if (nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0) {
-                nlmsg_free(msg);
-                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
-        }
-        r = nl_ctx_query(ctx, msg, on_addr, addr_find_reset, ret);
-        nlmsg_free(msg);
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot list addresses", what);
-        return 0;
+        return nl_ctx_dump(ctx, RTM_GETADDR, &ifa, sizeof(ifa), on_addr, addr_find_reset, ret, err,
+                           "%s: cannot list addresses", what);
 }
 
 static const char *address_what(const struct fobj *o, char *buf, size_t size) {
@@ -73,13 +125,13 @@ static const char *address_what(const struct fobj *o, char *buf, size_t size) {
 
 static int address_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state,
                          char *detail, size_t size, struct netd_error *err) {
-        char what[96], d[DETAIL_MAX] = "";
-        struct link_info dev;
+        char what[96], d[NL_DETAIL_MAX] = "";
+        struct nl_link_info dev;
         struct addr_find f;
         int r;
 
-        detail_copy(detail, size, "");
-        r = link_read_owned(ctx, want->dev, &dev, ret_state, detail, size, err);
+        nl_detail_copy(detail, size, "");
+        r = nl_link_read_owned(ctx, want->dev, &dev, ret_state, detail, size, err);
         if (r <= 0)
                 return r;
         r = addr_find(ctx, address_what(want, what, sizeof(what)), dev.ifindex, want, &f, err);
@@ -90,9 +142,9 @@ static int address_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_
                 return 0;
         }
         if (!f.exact)
-                detail_add(d, sizeof(d), "prefixlen %u, want %u", f.prefixlen, want->prefixlen);
+                nl_detail_add(d, sizeof(d), "prefixlen %u, want %u", f.prefixlen, want->prefixlen);
         *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
-        detail_copy(detail, size, d);
+        nl_detail_copy(detail, size, d);
         return 0;
 }
 
@@ -100,7 +152,7 @@ static int address_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_
 static int address_request(struct nl_ctx *ctx, const char *what, bool add, int ifindex, const struct addr *a,
                            unsigned prefixlen, struct netd_error *err) {
         struct rtnl_addr *ra = rtnl_addr_alloc();
-        struct nl_addr *local = nladdr_from_addr(a, prefixlen);
+        struct nl_addr *local = nl_address_to_nladdr(a, prefixlen);
         struct nl_msg *msg = NULL;
         int r;
 
@@ -122,33 +174,19 @@ static int address_request(struct nl_ctx *ctx, const char *what, bool add, int i
                         : rtnl_addr_build_delete_request(ra, 0, &msg);
         }
         rtnl_addr_put(ra);
-        if (r < 0)
-                return nl_error(NULL, err, r, "%s: cannot build the request", what);
-        r = nl_ctx_talk(ctx, msg);
-        nlmsg_free(msg);
-        if (r < 0 && !add && nl_error_code(ctx, r) == NETD_ENOTFOUND) {
-                nl_ctx_clear(ctx);
-                return 0;
-        }
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot %s", what, add ? "add" : "delete");
-        return 0;
+        return nl_ctx_change(ctx, r, msg, what, add ? "add" : "delete", !add, err);
 }
 
 static int address_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_info dev;
+        struct nl_link_info dev;
         struct addr_find f;
         char what[96];
         int r;
 
         address_what(want, what, sizeof(what));
-        r = link_get(ctx, want->dev, 0, &dev, err);
-        if (r == NETD_ENOTFOUND)
-                return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->dev);
+        r = nl_link_get_owned(ctx, what, want->dev, true, &dev, err);
         if (r < 0)
                 return r;
-        if (!link_is_ours(&dev))
-                return link_conflict(err, want->dev);
         r = addr_find(ctx, what, dev.ifindex, want, &f, err);
         if (r < 0)
                 return r;
@@ -165,22 +203,18 @@ static int address_ensure(struct nl_ctx *ctx, const struct fobj *want, struct ne
 }
 
 static int address_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_info dev;
+        struct nl_link_info dev;
         char what[96];
         int r;
 
         address_what(want, what, sizeof(what));
-        r = link_get(ctx, want->dev, 0, &dev, err);
-        if (r == NETD_ENOTFOUND)
-                return 0;
-        if (r < 0)
-                return r;
-        if (!link_is_ours(&dev))
-                return link_conflict(err, want->dev);
+        r = nl_link_get_owned(ctx, what, want->dev, false, &dev, err);
+        if (r != 0)
+                return r < 0 ? r : 0;
         return address_request(ctx, what, false, dev.ifindex, &want->addr, want->prefixlen, err);
 }
 
-const struct fobj_ops address_ops = {
+const struct netlink_ops nl_address_ops = {
         .kind = FOBJ_ADDRESS,
         .check = address_check,
         .ensure = address_ensure,

@@ -54,7 +54,7 @@ static int on_fdb(struct nl_msg *msg, void *arg) {
         len = nla_len(tb[NDA_DST]);
         if (len != 4 && len != 16)
                 return NL_OK;
-        addr_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &dst);
+        nl_address_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &dst);
         if (addr_cmp(&dst, f->remote) == 0)
                 f->found = true;
         return NL_OK;
@@ -70,22 +70,12 @@ static int fdb_find(struct nl_ctx *ctx, const char *what, int ifindex, const str
          * entries of this one device only. */
         struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = ifindex};
         struct fdb_find f = {.ifindex = ifindex, .remote = remote};
-        struct nl_msg *msg;
         int r;
 
-        msg = nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP);
-        if (!msg)
-                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
-        if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
-                nlmsg_free(msg);
-                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
-        }
-        r = nl_ctx_query(ctx, msg, on_fdb, fdb_find_reset, &f);
-        nlmsg_free(msg);
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot list flood entries", what);
+        r = nl_ctx_dump(ctx, RTM_GETNEIGH, &ifi, sizeof(ifi), on_fdb, fdb_find_reset, &f, err,
+                        "%s: cannot list flood entries", what);
         *ret = f.found;
-        return 0;
+        return r;
 }
 
 static int fdb_request(struct nl_ctx *ctx, const char *what, bool add, int ifindex, const struct addr *remote,
@@ -99,38 +89,29 @@ static int fdb_request(struct nl_ctx *ctx, const char *what, bool add, int ifind
         static const uint8_t zero_mac[ETH_ALEN_];
         struct nl_msg *msg;
         uint8_t dst[16];
-        size_t n = addr_to_bytes(remote, dst);
-        int r;
+        size_t n = nl_address_to_bytes(remote, dst);
 
-        msg = nlmsg_alloc_simple(add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_APPEND : 0);
+        msg = nl_ctx_msg_new(add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_APPEND : 0, &ndm,
+                             sizeof(ndm), err);
         if (!msg)
-                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
-        if (nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO) < 0 ||
-            nla_put(msg, NDA_LLADDR, sizeof(zero_mac), zero_mac) < 0 ||
+                return NETD_EINTERNAL;
+        if (nla_put(msg, NDA_LLADDR, sizeof(zero_mac), zero_mac) < 0 ||
             nla_put(msg, NDA_DST, (int)n, dst) < 0) {
                 nlmsg_free(msg);
                 return error_set(err, NETD_EINTERNAL, "netlink: message too large");
         }
-        r = nl_ctx_talk(ctx, msg);
-        nlmsg_free(msg);
-        if (r < 0 && !add && nl_error_code(ctx, r) == NETD_ENOTFOUND) {
-                nl_ctx_clear(ctx);
-                return 0;
-        }
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot %s", what, add ? "add" : "delete");
-        return 0;
+        return nl_ctx_change(ctx, 0, msg, what, add ? "add" : "delete", !add, err);
 }
 
 static int fdb_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                      size_t size, struct netd_error *err) {
-        struct link_info dev;
+        struct nl_link_info dev;
         char what[96];
         bool found = false;
         int r;
 
-        detail_copy(detail, size, "");
-        r = link_read_owned(ctx, want->dev, &dev, ret_state, detail, size, err);
+        nl_detail_copy(detail, size, "");
+        r = nl_link_read_owned(ctx, want->dev, &dev, ret_state, detail, size, err);
         if (r <= 0)
                 return r;
         /* Not (yet) a vxlan: the VXLAN object before this one rebuilds it,
@@ -147,18 +128,14 @@ static int fdb_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_stat
 }
 
 static int fdb_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_info dev;
+        struct nl_link_info dev;
         char what[96];
         int r;
 
         fdb_what(want, what, sizeof(what));
-        r = link_get(ctx, want->dev, 0, &dev, err);
-        if (r == NETD_ENOTFOUND)
-                return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->dev);
+        r = nl_link_get_owned(ctx, what, want->dev, true, &dev, err);
         if (r < 0)
                 return r;
-        if (!link_is_ours(&dev))
-                return link_conflict(err, want->dev);
         if (!streq(dev.kind, "vxlan"))
                 return error_set(err, NETD_EINVALID, "%s: %s is not a vxlan device", what, want->dev);
         /* Appending a remote that is already there changes nothing, so no
@@ -167,24 +144,18 @@ static int fdb_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_e
 }
 
 static int fdb_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
-        struct link_info dev;
+        struct nl_link_info dev;
         char what[96];
         int r;
 
         fdb_what(want, what, sizeof(what));
-        r = link_get(ctx, want->dev, 0, &dev, err);
-        if (r == NETD_ENOTFOUND)
-                return 0;
-        if (r < 0)
-                return r;
-        if (!link_is_ours(&dev))
-                return link_conflict(err, want->dev);
-        if (!streq(dev.kind, "vxlan"))
-                return 0;
+        r = nl_link_get_owned(ctx, what, want->dev, false, &dev, err);
+        if (r != 0 || !streq(dev.kind, "vxlan"))
+                return r < 0 ? r : 0;
         return fdb_request(ctx, what, false, dev.ifindex, &want->addr, err);
 }
 
-const struct fobj_ops fdb_ops = {
+const struct netlink_ops nl_fdb_ops = {
         .kind = FOBJ_FDB,
         .check = fdb_check,
         .ensure = fdb_ensure,

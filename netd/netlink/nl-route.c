@@ -48,13 +48,13 @@ static int on_route(struct nl_msg *msg, void *arg) {
         if (tb[RTA_DST]) {
                 if ((size_t)nla_len(tb[RTA_DST]) < n)
                         return NL_OK;
-                addr_from_bytes(dst->base.family, nla_data(tb[RTA_DST]), &have);
+                nl_address_from_bytes(dst->base.family, nla_data(tb[RTA_DST]), &have);
         } else
                 have.family = dst->base.family;
         if (addr_cmp(&have, &dst->base) != 0)
                 return NL_OK;
         if (tb[RTA_GATEWAY] && (size_t)nla_len(tb[RTA_GATEWAY]) >= n)
-                addr_from_bytes(dst->base.family, nla_data(tb[RTA_GATEWAY]), &gw);
+                nl_address_from_bytes(dst->base.family, nla_data(tb[RTA_GATEWAY]), &gw);
         oif = tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : 0;
         if (!f->found) {
                 f->found = true;
@@ -78,22 +78,10 @@ static void route_find_reset(void *arg) {
 static int route_find(struct nl_ctx *ctx, const char *what, const struct fobj *want, int oif,
                       struct route_find *ret, struct netd_error *err) {
         struct rtmsg rtm = {.rtm_family = (uint8_t)want->dst.base.family};
-        struct nl_msg *msg;
-        int r;
 
         *ret = (struct route_find){.want = want, .oif = oif};
-        msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
-        if (!msg)
-                return error_set(err, NETD_EINTERNAL, "netlink: out of memory");
-        if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0) {
-                nlmsg_free(msg);
-                return error_set(err, NETD_EINTERNAL, "netlink: message too large");
-        }
-        r = nl_ctx_query(ctx, msg, on_route, route_find_reset, ret);
-        nlmsg_free(msg);
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot list routes", what);
-        return 0;
+        return nl_ctx_dump(ctx, RTM_GETROUTE, &rtm, sizeof(rtm), on_route, route_find_reset, ret, err,
+                           "%s: cannot list routes", what);
 }
 
 static const char *route_what(const struct fobj *o, char *buf, size_t size) {
@@ -106,13 +94,13 @@ static const char *route_what(const struct fobj *o, char *buf, size_t size) {
 /* The wanted device's index in *ret (0 when none is wanted);
  * NETD_ENOTFOUND, with no message, when it does not exist. */
 static int route_dev(struct nl_ctx *ctx, const struct fobj *want, int *ret, struct netd_error *err) {
-        struct link_info li;
+        struct nl_link_info li;
         int r;
 
         *ret = 0;
         if (isempty(want->dev))
                 return 0;
-        r = link_get(ctx, want->dev, 0, &li, err);
+        r = nl_link_get(ctx, want->dev, 0, &li, err);
         if (r < 0)
                 return r;
         *ret = li.ifindex;
@@ -121,12 +109,12 @@ static int route_dev(struct nl_ctx *ctx, const struct fobj *want, int *ret, stru
 
 static int route_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                        size_t size, struct netd_error *err) {
-        char what[160], d[DETAIL_MAX] = "", have[ADDR_STRLEN], wanted[ADDR_STRLEN];
+        char what[160], d[NL_DETAIL_MAX] = "", have[ADDR_STRLEN], wanted[ADDR_STRLEN];
         struct route_find f;
-        struct link_info li;
+        struct nl_link_info li;
         int oif, r;
 
-        detail_copy(detail, size, "");
+        nl_detail_copy(detail, size, "");
         route_what(want, what, sizeof(what));
         r = route_dev(ctx, want, &oif, err);
         if (r == NETD_ENOTFOUND) {
@@ -145,19 +133,19 @@ static int route_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_st
         }
         if (!f.exact) {
                 if (f.multipath)
-                        detail_add(d, sizeof(d), "multipath, want via %s",
-                                   addr_format(&want->addr, wanted, sizeof(wanted)));
+                        nl_detail_add(d, sizeof(d), "multipath, want via %s",
+                                      addr_format(&want->addr, wanted, sizeof(wanted)));
                 else if (addr_cmp(&f.gateway, &want->addr) != 0)
-                        detail_add(d, sizeof(d), "via %s, want via %s",
-                                   f.gateway.family ? addr_format(&f.gateway, have, sizeof(have)) : "none",
-                                   addr_format(&want->addr, wanted, sizeof(wanted)));
-                else if (link_get(ctx, NULL, f.first_oif, &li, NULL) == 0)
-                        detail_add(d, sizeof(d), "dev %s, want dev %s", li.name, want->dev);
+                        nl_detail_add(d, sizeof(d), "via %s, want via %s",
+                                      f.gateway.family ? addr_format(&f.gateway, have, sizeof(have)) : "none",
+                                      addr_format(&want->addr, wanted, sizeof(wanted)));
+                else if (nl_link_get(ctx, NULL, f.first_oif, &li, NULL) == 0)
+                        nl_detail_add(d, sizeof(d), "dev %s, want dev %s", li.name, want->dev);
                 else
-                        detail_add(d, sizeof(d), "dev #%d, want dev %s", f.first_oif, want->dev);
+                        nl_detail_add(d, sizeof(d), "dev #%d, want dev %s", f.first_oif, want->dev);
         }
         *ret_state = d[0] ? FOBJ_DRIFTED : FOBJ_OK;
-        detail_copy(detail, size, d);
+        nl_detail_copy(detail, size, d);
         return 0;
 }
 
@@ -166,8 +154,8 @@ static int route_request(struct nl_ctx *ctx, const char *what, bool add, const s
                          struct netd_error *err) {
         struct rtnl_route *rt = rtnl_route_alloc();
         struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-        struct nl_addr *dst = nladdr_from_addr(&want->dst.base, want->dst.len);
-        struct nl_addr *gw = nladdr_from_addr(&want->addr, addr_bits(want->addr.family));
+        struct nl_addr *dst = nl_address_to_nladdr(&want->dst.base, want->dst.len);
+        struct nl_addr *gw = nl_address_to_nladdr(&want->addr, addr_bits(want->addr.family));
         struct nl_msg *msg = NULL;
         int r;
 
@@ -194,17 +182,7 @@ static int route_request(struct nl_ctx *ctx, const char *what, bool add, const s
                 r = add ? rtnl_route_build_add_request(rt, NLM_F_CREATE | NLM_F_REPLACE, &msg)
                         : rtnl_route_build_del_request(rt, 0, &msg);
         rtnl_route_put(rt);
-        if (r < 0)
-                return nl_error(NULL, err, r, "%s: cannot build the request", what);
-        r = nl_ctx_talk(ctx, msg);
-        nlmsg_free(msg);
-        if (r < 0 && !add && nl_error_code(ctx, r) == NETD_ENOTFOUND) {
-                nl_ctx_clear(ctx);
-                return 0;
-        }
-        if (r < 0)
-                return nl_error(ctx, err, r, "%s: cannot %s", what, add ? "add" : "delete");
-        return 0;
+        return nl_ctx_change(ctx, r, msg, what, add ? "add" : "delete", !add, err);
 }
 
 static int route_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
@@ -239,7 +217,7 @@ static int route_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd
         return route_request(ctx, what, false, want, oif, err);
 }
 
-const struct fobj_ops route_ops = {
+const struct netlink_ops nl_route_ops = {
         .kind = FOBJ_ROUTE,
         .check = route_check,
         .ensure = route_ensure,

@@ -5,16 +5,11 @@
 #include <uuid.h>
 
 #include "virt-network.h"
+#include "virt.h"
 
 /* The namespace of netd's UUIDv5 names; any fixed value works, it only has
  * to stay the same across releases. */
 static const char netd_uuid_ns[] = "a8d5e0b2-4c1f-5e7a-9b3d-6f2e8c4a1d07";
-
-const char *virt_last_error(void) {
-        const char *m = virGetLastErrorMessage();
-
-        return m ? m : "unknown error";
-}
 
 void virt_network_uuid(const char *host, const char *network, char ret[VM_UUID_STRLEN]) {
         uuid_t ns, out;

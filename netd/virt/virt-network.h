@@ -10,7 +10,7 @@
  * was not made by netd: it is a conflict and is never changed or removed.
  *
  * These calls block on libvirt; netd runs them on the host's worker
- * thread (netd/virt.c), never on the event loop. */
+ * thread (virt.c), never on the event loop. */
 #pragma once
 
 #include <libvirt/libvirt.h>
@@ -36,6 +36,3 @@ int virt_network_ensure(virConnectPtr conn, const char *host, const struct fobj 
 /* Stop and undefine it if it is ours; absent or foreign is left alone. */
 int virt_network_remove(virConnectPtr conn, const char *host, const struct fobj *want,
                         struct netd_error *err);
-
-/* libvirt's last error of this thread, for messages ("unknown error" when none). */
-const char *virt_last_error(void);

@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "netd/agent/agent.h"
+#include "netd/core/agent-proto.h"
 #include "netd/core/log.h"
 #include "virt-network.h"
 #include "virt.h"
@@ -66,6 +66,12 @@ int virt_init(struct netd_error *err) {
         return 0;
 }
 
+const char *virt_last_error(void) {
+        const char *m = virGetLastErrorMessage();
+
+        return m ? m : "unknown error";
+}
+
 /* ---- requests on an open connection ---- */
 
 struct virt_ctx {
@@ -73,8 +79,8 @@ struct virt_ctx {
         const char *host;
 };
 
-static bool accepts(enum fobj_kind k) {
-        return fobj_kind_is_libvirt(k);
+bool virt_accepts(enum fobj_kind kind) {
+        return fobj_kind_is_libvirt(kind);
 }
 
 static int net_check(void *ctx, const struct fobj *o, enum fobj_state *ret_state, char *detail, size_t size,
@@ -121,13 +127,13 @@ static struct json_object *domain_json(virDomainPtr dom) {
 
 static struct json_object *domains_list(virConnectPtr conn) {
         virDomainPtr *doms = NULL;
-        struct json_object *reply, *list;
+        struct json_object *list;
         char msg[300];
         int n = virConnectListAllDomains(conn, &doms, 0);
 
         if (n < 0) {
                 snprintf(msg, sizeof(msg), "cannot list domains: %s", virt_last_error());
-                return agent_reply_error(NETD_EUNAVAILABLE, msg);
+                return agent_proto_reply_error(NETD_EUNAVAILABLE, msg);
         }
         list = json_object_new_array();
         for (int i = 0; i < n; i++) {
@@ -135,28 +141,27 @@ static struct json_object *domains_list(virConnectPtr conn) {
                 virDomainFree(doms[i]);
         }
         free(doms);
-        reply = json_object_new_object();
-        json_object_object_add(reply, "result", json_object_new_string("ok"));
-        json_object_object_add(reply, "domains", list);
-        return reply;
+        return agent_proto_reply_new(AGENT_PROTO_DOMAINS, list);
 }
 
 struct json_object *virt_handle(virConnectPtr conn, const char *host, struct json_object *req) {
         struct virt_ctx ctx = {.conn = conn, .host = host};
-        const struct agent_backend b = {
+        const struct agent_proto_backend b = {
                 .ctx = &ctx,
                 .unavailable = "no libvirt connection",
-                .accepts = accepts,
+                .accepts = virt_accepts,
                 .check = net_check,
                 .ensure = net_ensure,
                 .remove = net_remove,
         };
-        struct json_object *op;
+        struct netd_error err = {0};
+        enum agent_proto_op op;
 
-        if (json_object_object_get_ex(req, "op", &op) && json_object_is_type(op, json_type_string) &&
-            streq(json_object_get_string(op), "domains") && json_object_object_length(req) == 1)
+        if (agent_proto_request_parse(req, AGENT_PROTO_LIBVIRT, &op, &err) < 0)
+                return agent_proto_reply_error(err.code, err.message);
+        if (op == AGENT_PROTO_DOMAINS)
                 return domains_list(conn);
-        return agent_objects_handle(&b, req);
+        return agent_proto_objects_handle(&b, op, req);
 }
 
 /* A URI as netd may print it: a password in its user part is masked
@@ -268,7 +273,7 @@ static struct json_object *worker_run(struct worker *w, struct json_object *req)
                         snprintf(msg, sizeof(msg), "cannot connect to libvirt at %s: %s", w->shown,
                                  virt_last_error());
                         state_set(w, false, msg);
-                        return agent_reply_error(NETD_EUNAVAILABLE, msg);
+                        return agent_proto_reply_error(NETD_EUNAVAILABLE, msg);
                 }
                 /* Local drivers have no keepalive; that is fine. */
                 virConnectSetKeepAlive(w->conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);

@@ -12,9 +12,9 @@
  * a call, new requests fail at once, so `fabric status` and `vm list`
  * report a dead host instead of waiting for it.
  *
- * Requests use the agent's protocol (netd/agent.h):
- *   {"op": "check" | "apply" | "remove", "objects": [libvirt-network...]}
- *   {"op": "domains"} -> {"result": "ok", "domains": [vm_to_json...]}
+ * Requests use the agent protocol (netd/core/agent-proto.h), the ops
+ * served by AGENT_PROTO_LIBVIRT: check, apply and remove of
+ * libvirt-network objects, and domains (-> [vm_to_json...]).
  */
 #pragma once
 
@@ -24,11 +24,15 @@
 #include <stdbool.h>
 
 #include "netd/core/error.h"
+#include "netd/core/fobj.h"
 
 struct virt_conn;
 
 /* `reply` is the worker's reply (borrowed), or NULL with `error` set. */
 typedef void (*virt_done_fn)(struct json_object *reply, const char *error, void *userdata);
+
+/* libvirt's last error of this thread, for messages ("unknown error" when none). */
+const char *virt_last_error(void);
 
 /* Once per process, before any connection: keep libvirt from printing its
  * errors, and run its event loop in a thread of its own for keepalives. */
@@ -49,6 +53,9 @@ void virt_conn_call(struct virt_conn *c, struct json_object *req, virt_done_fn d
 bool virt_conn_state(struct virt_conn *c, char *error, size_t size);
 /* The URI as shown in messages: a password in it is masked. */
 const char *virt_conn_uri(const struct virt_conn *c);
+
+/* Whether the libvirt worker applies objects of `kind` (libvirt networks). */
+bool virt_accepts(enum fobj_kind kind);
 
 /* Run one request on an open connection (the worker's body, public for
  * tests). A new reply object. */

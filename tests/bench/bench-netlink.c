@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "netd/agent/agent.h"
+#include "netd/core/agent-proto.h"
 #include "netd/netlink/netlink.h"
 
 #define MTU 1450
@@ -165,7 +166,7 @@ static double run_netd(void) {
                 struct netd_error err = {0};
                 double t = now_ms();
 
-                if (fobj_ops(objs[i].kind)->ensure(ctx, &objs[i], &err) < 0)
+                if (netlink_kind_ops(objs[i].kind)->ensure(ctx, &objs[i], &err) < 0)
                         die("ensure", err.message);
                 kind_ms[objs[i].kind] += now_ms() - t;
         }
@@ -196,7 +197,8 @@ static double verify(const char *method) {
                 enum fobj_state s;
                 char detail[256], label[64];
 
-                if (fobj_ops(objs[i].kind)->check(ctx, &objs[i], &s, detail, sizeof(detail), &err) < 0)
+                if (netlink_kind_ops(objs[i].kind)->check(ctx, &objs[i], &s, detail, sizeof(detail), &err) <
+                    0)
                         die(method, err.message);
                 if (s != FOBJ_OK) {
                         fprintf(stderr, "bench-netlink: after %s: %s is %s (%s)\n", method,
@@ -211,7 +213,7 @@ static void clean(void) {
         for (size_t i = n_objs; i-- > 0;) {
                 struct netd_error err = {0};
 
-                if (fobj_ops(objs[i].kind)->remove(ctx, &objs[i], &err) < 0)
+                if (netlink_kind_ops(objs[i].kind)->remove(ctx, &objs[i], &err) < 0)
                         die("remove", err.message);
         }
 }
@@ -252,7 +254,7 @@ int main(void) {
         }
         if (system("ip link set lo up") != 0)
                 die("ip", "cannot bring lo up");
-        if (nl_ctx_open(&ctx, &err) < 0)
+        if (netlink_open(&ctx, &err) < 0)
                 die("netlink", err.message);
         strscpy(tmpdir, sizeof(tmpdir), "/tmp/bench-netlink.XXXXXX");
         if (!mkdtemp(tmpdir))
@@ -297,7 +299,7 @@ int main(void) {
                         clean();
                 }
                 /* What the agent does for a host: check, ensure, check again. */
-                req = agent_request_new("apply", objs, n_objs);
+                req = agent_proto_request_objects(AGENT_PROTO_APPLY, objs, n_objs);
                 t0 = now_ms();
                 reply = agent_handle(ctx, req);
                 t_apply[r] = now_ms() - t0;
@@ -341,6 +343,6 @@ int main(void) {
         for (int k = 0; k < FOBJ_KIND_MAX; k++)
                 free(t_kind[k]);
         free(objs);
-        nl_ctx_close(ctx);
+        netlink_close(ctx);
         return 0;
 }

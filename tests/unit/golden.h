@@ -8,41 +8,24 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "netd/core/file.h"
 #include "netd/core/util.h"
 
-static inline char *path_join(const char *dir, const char *name) {
-        char *p;
-        assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+/* The core's file helpers for tests: every failure fails the test (a
+ * missing file reads as NULL). */
+static inline char *test_path_join(const char *dir, const char *name) {
+        char *p = file_path_join(dir, name);
+        assert_non_null(p);
         return p;
 }
 
-static inline void file_write(const char *path, const char *text) {
-        _cleanup_fclose_ FILE *f = fopen(path, "we");
-        assert_non_null(f);
-        assert_int_equal(fputs(text, f) >= 0, 1);
+static inline void test_file_write(const char *path, const char *text) {
+        assert_int_equal(file_write(path, text, NULL), 0);
 }
 
-static inline char *file_read(const char *path) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        char *buf = NULL;
-        size_t size = 0, n = 0;
-
-        if (!f)
-                return NULL;
-        for (;;) {
-                if (size - n < 2) {
-                        size = size ? 2 * size : 4096;
-                        buf = realloc(buf, size);
-                        assert_non_null(buf);
-                }
-                size_t r = fread(buf + n, 1, size - n - 1, f);
-                n += r;
-                if (r == 0)
-                        break;
-        }
-        assert_false(ferror(f));
-        buf[n] = '\0';
-        return buf;
+static inline char *test_file_read(const char *path) {
+        char *text = NULL;
+        return file_read(path, &text, NULL) < 0 ? NULL : text;
 }
 
 /* Compares text with tests/data/SUBDIR/NAME.ok, or rewrites that file
@@ -56,16 +39,16 @@ static inline void golden_check_in(const char *subdir, const char *name, const c
                 fail_msg("NETD_TEST_DATA is not set");
                 return;
         }
-        dir = path_join(data, subdir);
+        dir = file_path_join(data, subdir);
         assert_true(asprintf(&file, "%s.ok", name) > 0);
-        path = path_join(dir, file);
+        path = file_path_join(dir, file);
+        assert_non_null(path);
         if (streq(getenv("NETD_TEST_REGENERATE"), "1")) {
                 (void)mkdir(dir, 0755);
-                file_write(path, text);
+                assert_int_equal(file_write(path, text, NULL), 0);
                 return;
         }
-        expected = file_read(path);
-        if (!expected)
+        if (file_read(path, &expected, NULL) < 0)
                 fail_msg("%s: missing golden file (run with NETD_TEST_REGENERATE=1)", path);
         if (!streq(expected, text))
                 fail_msg("%s differs from the generated text:\n--- expected\n%s--- got\n%s", path, expected,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The cmocka fixture shared by the store tests: a fresh SQLite store in its own
- * /tmp/<prefix>-XXXXXX directory, removed with everything in it on teardown. */
+ * /tmp/<prefix>-XXXXXX directory, removed with everything in it on teardown;
+ * and the assertions every store test uses. Include after <cmocka.h>. */
 #pragma once
 
 #include <dirent.h>
@@ -9,8 +10,11 @@
 #include <unistd.h>
 
 #include "db/store.h"
+#include "netd/core/addr.h"
 #include "netd/core/error.h"
 #include "netd/core/util.h"
+
+#define N(a) ARRAY_SIZE(a)
 
 struct fixture {
         char dir[64];
@@ -64,4 +68,17 @@ static inline int fixture_setup_prefix(void **state, const char *prefix) {
 
 static inline struct store *fixture_store(void **state) {
         return ((struct fixture *)*state)->s;
+}
+
+static inline void assert_addr(const struct addr *a, const char *want) {
+        char buf[ADDR_STRLEN];
+
+        assert_string_equal(addr_format(a, buf, sizeof(buf)), want);
+}
+
+/* `r` is `code` with a message containing `part`. */
+static inline void assert_error(int r, const struct netd_error *err, int code, const char *part) {
+        if (r != code || err->code != code || !strstr(err->message, part))
+                fail_msg("got %d (%s) \"%s\", want %d (%s) with \"%s\"", r, error_code_name(r), err->message,
+                         code, error_code_name(code), part);
 }

@@ -163,7 +163,7 @@ static const char *dnsmasq_binary(void) {
 
 /* Runs `dnsmasq --test` with the given arguments; fails showing its output. */
 static void dnsmasq_test_args(const char *what, const char *arg1, const char *arg2) {
-        _cleanup_free_ char *log = path_join(tmpdir, "dnsmasq-test.log"), *out = NULL;
+        _cleanup_free_ char *log = test_path_join(tmpdir, "dnsmasq-test.log"), *out = NULL;
         const char *bin = dnsmasq_binary();
         int status;
         pid_t pid;
@@ -178,16 +178,16 @@ static void dnsmasq_test_args(const char *what, const char *arg1, const char *ar
                 _exit(127);
         }
         assert_int_equal(waitpid(pid, &status, 0), pid);
-        out = file_read(log);
+        out = test_file_read(log);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !out || !strstr(out, "syntax check OK"))
                 fail_msg("dnsmasq --test rejected %s (status %d):\n%s", what, status, out ? out : "");
 }
 
 /* Writes text to a file in the temp dir and has dnsmasq check it. */
 static void dnsmasq_test_text(const char *name, const char *text) {
-        _cleanup_free_ char *path = path_join(tmpdir, name), *arg = NULL;
+        _cleanup_free_ char *path = test_path_join(tmpdir, name), *arg = NULL;
 
-        file_write(path, text);
+        test_file_write(path, text);
         assert_true(asprintf(&arg, "--conf-file=%s", path) > 0);
         dnsmasq_test_args(name, arg, "--no-daemon");
 }
@@ -227,8 +227,9 @@ static void test_main_conf(void **state) {
                 {"main-lab", NET_LAB, 1},
                 {"main-none", 0, 0},
         };
-        _cleanup_free_ char *hosts = path_join(tmpdir, "hosts.d"), *dhcp = path_join(tmpdir, "dhcp-hosts.d"),
-                            *leases = path_join(tmpdir, "leases");
+        _cleanup_free_ char *hosts = test_path_join(tmpdir, "hosts.d"),
+                            *dhcp = test_path_join(tmpdir, "dhcp-hosts.d"),
+                            *leases = test_path_join(tmpdir, "leases");
         struct dnsmasq_main_params p = {
                 .hosts_dir = hosts,
                 .dhcp_hosts_dir = dhcp,
@@ -367,20 +368,20 @@ static void test_cluster_semantics(void **state) {
 /* External mode as dnsmasq reads it: a conf-dir holding every snippet. */
 static void test_conf_dir(void **state) {
         (void)state;
-        _cleanup_free_ char *dir = path_join(tmpdir, "conf.d"), *arg = NULL;
+        _cleanup_free_ char *dir = test_path_join(tmpdir, "conf.d"), *arg = NULL;
 
         (void)mkdir(dir, 0755);
         for (size_t i = 0; i < N_CLUSTERS; i++) {
                 _cleanup_free_ char *conf = dnsmasq_conf_cluster(&clusters[i].c), *name = NULL, *path = NULL;
                 assert_non_null(conf);
                 assert_true(asprintf(&name, "%s.conf", clusters[i].c.name) > 0);
-                path = path_join(dir, name);
-                file_write(path, conf);
+                path = test_path_join(dir, name);
+                test_file_write(path, conf);
         }
         _cleanup_free_ char *nets_conf = dnsmasq_conf_networks(net_ptrs, N_NETS);
-        _cleanup_free_ char *nets_path = path_join(dir, DNSMASQ_NETWORKS_CONF);
+        _cleanup_free_ char *nets_path = test_path_join(dir, DNSMASQ_NETWORKS_CONF);
         assert_non_null(nets_conf);
-        file_write(nets_path, nets_conf);
+        test_file_write(nets_path, nets_conf);
         assert_true(asprintf(&arg, "--conf-dir=%s,*.conf", dir) > 0);
         dnsmasq_test_args("the external conf-dir", "--conf-file=/dev/null", arg);
 }

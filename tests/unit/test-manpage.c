@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "netctl/commands.h"
+#include "netctl/command.h"
 #include "netd/core/proto.h"
 
 #define PAGE_MAX_ENTRIES 128
@@ -537,7 +537,7 @@ static void test_netctl_page_matches_table(void **state _unused_) {
         text = file_read(path);
         out = open_memstream(&findings, &size);
         assert_non_null(out);
-        n = manpage_check("docs/netctl.1.scd", text, commands, out);
+        n = manpage_check("docs/netctl.1.scd", text, command_table, out);
         fclose(out);
         if (n > 0)
                 fail_msg("the man page and netctl's command table disagree (%u):\n%s", n, findings);

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Day-2 changes to a cluster: one node allocated or released on its own,
+ * in one transaction each. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "cluster.h"
+#include "store.h"
+
+/* Add node NODE to cluster CLUSTER (role from its name: master-N is a
+ * master, anything else a worker) with one new address and `mac` (NULL:
+ * generated). Same node with the same (or no) MAC again is idempotent;
+ * *ret is the cluster after it. */
+int node_allocate(struct store *s, const char *cluster, const char *node, const char *mac,
+                  struct cluster **ret, bool *ret_created, struct netd_error *err);
+/* Release one node; *ret is the cluster as it was before (for the caller
+ * to withdraw the node's records). NETD_ECONFLICT for master-0 of an sno
+ * cluster, which holds the VIPs. */
+int node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
+                 struct netd_error *err);

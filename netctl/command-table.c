@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The rows of netctl's command table, grouped by object: networks,
+ * clusters, capacity, hosts and the fabric, VMs and exports. */
+#include "command.h"
+
+static const struct command_flag flags_network_add[] = {
+        {"cidr", "cidr", FLAG_STRING, "CIDR", "prefix of the network, IPv4 or IPv6"},
+        {"gateway", "gateway", FLAG_STRING, "IP", "gateway address (default: the first usable one)"},
+        {"domain", "domain", FLAG_STRING, "DOMAIN", "DNS domain of its clusters (default: lab.internal)"},
+        {"interface", "interface", FLAG_STRING, "IFACE", "jumphost interface managed dnsmasq serves it on"},
+        {"reserve", "reserve", FLAG_STRINGS, "START-END", "range never given to clusters (repeatable)"},
+        {"dhcp-range", "dhcp_range", FLAG_STRING, "START-END", "dynamic DHCP pool for unknown clients"},
+        {"vni", "vni", FLAG_INT, "N", "VXLAN network identifier"},
+        {"bridge", "bridge", FLAG_STRING, "IFACE", "bridge on the hosts (default: br-NAME)"},
+        {"mtu", "mtu", FLAG_INT, "N", "MTU of the network's devices"},
+        {NULL},
+};
+
+static const struct command_flag flags_cluster_allocate[] = {
+        {"network", "network", FLAG_STRING, "NET", "network to allocate in (default: the only one)"},
+        {"topology", "topology", FLAG_STRING, "sno|compact|mno", "shape of the cluster (default: sno)"},
+        {"masters", "masters", FLAG_INT, "N", "number of masters (overrides the topology's)"},
+        {"workers", "workers", FLAG_INT, "N", "number of workers (overrides the topology's)"},
+        {"mac", "mac", FLAG_STRINGS, "NODE=MAC", "use this MAC for a node (repeatable)"},
+        {NULL},
+};
+
+static const struct command_flag flags_node_allocate[] = {
+        {"mac", "mac", FLAG_STRING, "MAC", "use this MAC (default: a generated 52:54:00 one)"},
+        {NULL},
+};
+
+static const struct command_flag flags_cluster_list[] = {
+        {"network", "network", FLAG_STRING, "NET", "only the clusters of this network"},
+        {NULL},
+};
+
+static const struct command_flag flags_capacity[] = {
+        {"network", "network", FLAG_STRING, "NET", "only this network"},
+        {"json", NULL, FLAG_FORMAT, NULL, "print JSON", OUTPUT_JSON},
+        {"csv", NULL, FLAG_FORMAT, NULL, "print CSV: a header row and one row per network", OUTPUT_CSV},
+        {NULL},
+};
+
+static const struct command_flag flags_host_add[] = {
+        {"connect", "connect", FLAG_STRING, "CMD",
+         "how to reach the host: local, or a command prefix (ssh ...)"},
+        {"underlay", "underlay", FLAG_STRING, "IP", "the host's VXLAN endpoint address"},
+        {"libvirt", "libvirt", FLAG_STRING, "URI", "libvirt connection URI of the host"},
+        {"bmc", "bmc", FLAG_STRING, "HOST:PORT", "Redfish BMC of the host's VMs, named by the exports"},
+        {NULL},
+};
+
+static const struct command_flag flags_network_attach[] = {
+        {"uplink", "uplink", FLAG_STRING, "IFACE", "interface to enslave to the network's bridge"},
+        {"address", "address", FLAG_STRING, "IP/PREFIX", "address of the bridge on the host"},
+        {NULL},
+};
+
+static const struct command_flag flags_network_detach[] = {
+        {"force", "force", FLAG_BOOL, NULL,
+         "detach even while interfaces netd did not create are on the bridge"},
+        {NULL},
+};
+
+static const struct command_flag flags_link_add[] = {
+        {"peer", "peer", FLAG_STRING, "PEER", "name of the other end"},
+        {"master", "master", FLAG_STRING, "BRIDGE", "bridge to enslave NAME to"},
+        {"peer-master", "peer_master", FLAG_STRING, "BRIDGE", "bridge to enslave PEER to"},
+        {NULL},
+};
+
+static const struct command_flag flags_route_add[] = {
+        {"via", "via", FLAG_STRING, "GW", "next hop"},
+        {"dev", "dev", FLAG_STRING, "IFACE", "interface the route goes out of"},
+        {NULL},
+};
+
+static const struct command_flag flags_fabric_status[] = {
+        {"json", NULL, FLAG_FORMAT, NULL, "print JSON", OUTPUT_JSON},
+        {NULL},
+};
+
+static const struct command_flag flags_vm_list[] = {
+        {"host", "host", FLAG_STRING, "HOST", "only the VMs of this host"},
+        {"json", NULL, FLAG_FORMAT, NULL, "print JSON", OUTPUT_JSON},
+        {NULL},
+};
+
+/* A new command is a row here (plus its flags array) naming a command of
+ * netd/core/proto.c; command_table_check() holds the two tables together.
+ * A new kind of reply also needs a view in output.h with at least a text
+ * renderer (view.h); the JSON back end prints most views as they come. */
+const struct command command_table[] = {
+        {
+                .words = {"network", "add"},
+                .args = {{"NAME", "name"}},
+                .flags = flags_network_add,
+                .proto = "network.add",
+                .view = VIEW_NETWORK,
+                .help = "define a network",
+        },
+        {
+                .words = {"network", "list"},
+                .proto = "network.list",
+                .view = VIEW_NETWORK_LIST,
+                .help = "list the networks",
+        },
+        {
+                .words = {"network", "show"},
+                .args = {{"NAME", "name"}},
+                .proto = "network.show",
+                .view = VIEW_NETWORK,
+                .help = "show a network",
+        },
+        {
+                .words = {"network", "remove"},
+                .args = {{"NAME", "name"}},
+                .proto = "network.remove",
+                .view = VIEW_NETWORK_REMOVED,
+                .help = "remove a network no cluster uses",
+        },
+        {
+                .words = {"network", "attach"},
+                .args = {{"NET", "network"}, {"HOST", "host"}},
+                .flags = flags_network_attach,
+                .proto = "network.attach",
+                .view = VIEW_ATTACHED,
+                .help = "build a network's bridge (and VXLAN) on a host",
+        },
+        {
+                .words = {"network", "detach"},
+                .args = {{"NET", "network"}, {"HOST", "host"}},
+                .flags = flags_network_detach,
+                .proto = "network.detach",
+                .view = VIEW_DETACHED,
+                .help = "take a network's bridge (and VXLAN) off a host",
+        },
+        {
+                .words = {"allocate", "cluster"},
+                .args = {{"NAME", "name"}},
+                .flags = flags_cluster_allocate,
+                .proto = "cluster.allocate",
+                .view = VIEW_CLUSTER,
+                .help = "allocate addresses and MACs for a whole cluster",
+        },
+        {
+                .words = {"allocate", "node"},
+                .args = {{"CLUSTER", "cluster"}, {"NODE", "node"}},
+                .flags = flags_node_allocate,
+                .proto = "node.allocate",
+                .view = VIEW_CLUSTER,
+                .help = "add a node to a cluster (day 2)",
+        },
+        {
+                .words = {"release", "node"},
+                .args = {{"CLUSTER", "cluster"}, {"NODE", "node"}},
+                .proto = "node.release",
+                .view = VIEW_NODE_RELEASED,
+                .help = "release one node of a cluster",
+        },
+        {
+                .words = {"release", "cluster"},
+                .args = {{"NAME", "name"}},
+                .proto = "cluster.release",
+                .view = VIEW_CLUSTER_RELEASED,
+                .help = "release a cluster and all its addresses",
+        },
+        {
+                .words = {"cluster", "list"},
+                .flags = flags_cluster_list,
+                .proto = "cluster.list",
+                .view = VIEW_CLUSTER_LIST,
+                .help = "list the clusters",
+        },
+        {
+                .words = {"cluster", "show"},
+                .args = {{"NAME", "name"}},
+                .proto = "cluster.show",
+                .view = VIEW_CLUSTER,
+                .help = "show a cluster",
+        },
+        {
+                .words = {"report", "capacity"},
+                .flags = flags_capacity,
+                .proto = "report.capacity",
+                .view = VIEW_CAPACITY,
+                .help = "report used and free addresses per network",
+        },
+        {
+                .words = {"host", "add"},
+                .args = {{"NAME", "name"}},
+                .flags = flags_host_add,
+                .proto = "host.add",
+                .view = VIEW_HOST,
+                .help = "define a host of the fabric",
+        },
+        {
+                .words = {"host", "list"},
+                .proto = "host.list",
+                .view = VIEW_HOST_LIST,
+                .help = "list the hosts",
+        },
+        {
+                .words = {"host", "show"},
+                .args = {{"NAME", "name"}},
+                .proto = "host.show",
+                .view = VIEW_HOST,
+                .help = "show a host",
+        },
+        {
+                .words = {"host", "remove"},
+                .args = {{"NAME", "name"}},
+                .proto = "host.remove",
+                .view = VIEW_HOST_REMOVED,
+                .help = "remove a host",
+        },
+        {
+                /* The kind is typed as a word ("link add hv1 veth v0") and
+                 * netd checks it: veth is the only kind so far. */
+                .words = {"link", "add"},
+                .args = {{"HOST", "host"}, {"veth", "kind"}, {"NAME", "name"}},
+                .flags = flags_link_add,
+                .proto = "link.add",
+                .view = VIEW_LINK_ADDED,
+                .help = "create a veth pair on a host",
+        },
+        {
+                .words = {"link", "remove"},
+                .args = {{"HOST", "host"}, {"NAME", "name"}},
+                .proto = "link.remove",
+                .view = VIEW_LINK_REMOVED,
+                .help = "remove a link netd created on a host",
+        },
+        {
+                .words = {"route", "add"},
+                .args = {{"HOST", "host"}, {"DEST/PREFIX", "dest"}},
+                .flags = flags_route_add,
+                .proto = "route.add",
+                .view = VIEW_ROUTE_ADDED,
+                .help = "add a route on a host",
+        },
+        {
+                .words = {"route", "remove"},
+                .args = {{"HOST", "host"}, {"DEST/PREFIX", "dest"}},
+                .proto = "route.remove",
+                .view = VIEW_ROUTE_REMOVED,
+                .help = "remove a route netd added on a host",
+        },
+        {
+                .words = {"fabric", "status"},
+                .flags = flags_fabric_status,
+                .proto = "fabric.status",
+                .view = VIEW_FABRIC_STATUS,
+                .help = "compare every host with the wanted fabric",
+        },
+        {
+                .words = {"fabric", "sync"},
+                .args = {{"HOST", "host"}},
+                .proto = "fabric.sync",
+                .view = VIEW_FABRIC_SYNCED,
+                .help = "repair the fabric on every host, or on HOST",
+        },
+        {
+                .words = {"vm", "list"},
+                .flags = flags_vm_list,
+                .proto = "vm.list",
+                .view = VIEW_VM_LIST,
+                .help = "list the VMs of every libvirt host, matched to clusters by MAC",
+        },
+        {
+                .words = {"export", "clusterinstance"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.clusterinstance",
+                .view = VIEW_EXPORT,
+                .help = "a ZTP ClusterInstance (siteconfig v1alpha1) of a cluster",
+        },
+        {
+                .words = {"export", "siteconfig"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.siteconfig",
+                .view = VIEW_EXPORT,
+                .help = "a ZTP SiteConfig (ran.openshift.io/v1) of a cluster",
+        },
+        {
+                .words = {"export", "inventory"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.inventory",
+                .view = VIEW_EXPORT,
+                .help = "a DCI-style Ansible inventory of a cluster",
+        },
+        {
+                .words = {"export", "dnsmasq"},
+                .args = {{"CLUSTER", "cluster"}},
+                .proto = "export.dnsmasq",
+                .view = VIEW_EXPORT,
+                .help = "the dnsmasq lines of a cluster",
+        },
+        {},
+};
+
+bool command_table_has_prefix(const char *const *words, size_t n) {
+        for (const struct command *c = command_table; c->words[0]; c++)
+                if (command_has_prefix(c, words, n))
+                        return true;
+        return false;
+}
+
+int command_table_check(struct netd_error *err) {
+        char name[64];
+
+        for (const struct command *c = command_table; c->words[0]; c++) {
+                int r = command_check(c, err);
+                if (r < 0)
+                        return r;
+                /* Words are matched as they come: a command whose words begin
+                 * another's would hide it. */
+                for (const struct command *o = command_table; o->words[0]; o++)
+                        if (o != c && command_has_prefix(o, c->words, command_n_words(c))) {
+                                command_name(c, name, sizeof(name));
+                                return error_set(err, NETD_EINTERNAL, "command '%s' hides another", name);
+                        }
+        }
+        return 0;
+}

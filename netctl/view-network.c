@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Networks: the list, one network, its removal, and its attachment to a
+ * host (network attach/detach). */
+#include "netd/core/addr.h"
+#include "netd/core/prefix.h"
+#include "reply.h"
+#include "table.h"
+#include "text.h"
+#include "view.h"
+
+int view_network_list_text(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                           struct netd_error *err) {
+        static const char *const headers[] = {"NAME", "CIDR", "GATEWAY", "DOMAIN", "INTERFACE", ">VNI", NULL};
+        struct json_object *list = reply_array(data, "networks");
+        struct table t;
+
+        if (!list)
+                return reply_malformed(err, "no \"networks\" list");
+        if (json_object_array_length(list) == 0) {
+                fputs("no networks\n", out);
+                return 0;
+        }
+        table_init(&t, headers);
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                struct json_object *n = json_object_array_get_idx(list, i);
+                table_row(&t, reply_text(n, "name"), reply_text(n, "cidr"), reply_text(n, "gateway"),
+                          reply_text(n, "domain"), reply_text(n, "interface"), reply_text(n, "vni"));
+        }
+        return table_print(&t, out, err);
+}
+
+/* "START-END (N addresses)", the count only when both ends parse. */
+static void range_text(struct json_object *range, char *buf, size_t size) {
+        const char *start = reply_text(range, "start"), *end = reply_text(range, "end");
+        struct addr a, b;
+        char n[U128_DECLEN];
+
+        if (start && end && addr_parse(start, &a, NULL) == 0 && addr_parse(end, &b, NULL) == 0 &&
+            a.family == b.family && a.value <= b.value && b.value - a.value + 1 != 0) {
+                u128 count = b.value - a.value + 1;
+                snprintf(buf, size, "%s-%s (%s %s)", start, end, u128_format(count, n, sizeof(n)),
+                         text_plural(count, "address", "addresses"));
+        } else
+                snprintf(buf, size, "%s-%s", text_or_dash(start), text_or_dash(end));
+}
+
+int view_network_text(FILE *out, struct json_object *data, struct json_object *args _unused_,
+                      struct netd_error *err) {
+        const char *cidr = reply_text(data, "cidr");
+        struct json_object *reserved = reply_array(data, "reserved"),
+                           *dhcp = reply_object(data, "dhcp_range");
+        struct prefix p;
+        char buf[160], n[U128_DECLEN];
+
+        if (!json_object_is_type(data, json_type_object))
+                return reply_malformed(err, "no network object");
+        text_kv(out, "network:", "%s", text_or_dash(reply_text(data, "name")));
+        if (cidr && prefix_parse(cidr, &p, NULL) == 0) {
+                u128 hosts = prefix_host_count(&p);
+                text_kv(out, "cidr:", "%s (%s usable %s)", cidr, u128_format(hosts, n, sizeof(n)),
+                        text_plural(hosts, "address", "addresses"));
+        } else
+                text_kv(out, "cidr:", "%s", text_or_dash(cidr));
+        text_kv(out, "gateway:", "%s", text_or_dash(reply_text(data, "gateway")));
+        text_kv(out, "domain:", "%s", text_or_dash(reply_text(data, "domain")));
+        text_kv(out, "interface:", "%s", text_or_dash(reply_text(data, "interface")));
+        text_kv(out, "vni:", "%s", text_or_dash(reply_text(data, "vni")));
+        text_kv(out, "bridge:", "%s", text_or_dash(reply_text(data, "bridge")));
+        text_kv(out, "mtu:", "%s", text_or_dash(reply_text(data, "mtu")));
+        if (!reserved || json_object_array_length(reserved) == 0)
+                text_kv(out, "reserved:", "-");
+        for (size_t i = 0; reserved && i < json_object_array_length(reserved); i++) {
+                range_text(json_object_array_get_idx(reserved, i), buf, sizeof(buf));
+                text_kv(out, i == 0 ? "reserved:" : "", "%s", buf);
+        }
+        if (dhcp)
+                range_text(dhcp, buf, sizeof(buf));
+        text_kv(out, "dhcp range:", "%s", dhcp ? buf : "-");
+        return 0;
+}
+
+int view_network_removed_text(FILE *out, struct json_object *data, struct json_object *args,
+                              struct netd_error *err _unused_) {
+        fprintf(out, "removed network %s\n", reply_or_arg(data, args, "name"));
+        return 0;
+}
+
+static int attachment_text(FILE *out, struct json_object *data, struct json_object *args, bool attached,
+                           struct netd_error *err) {
+        struct text_details d = {""};
+
+        if (!json_object_is_type(data, json_type_object))
+                return reply_malformed(err, "no attachment object");
+        text_details_add(&d, "bridge", reply_text(data, "bridge"));
+        text_details_add(&d, "uplink", reply_text(data, "uplink"));
+        text_details_add(&d, "address", reply_text(data, "address"));
+        fprintf(out, "%s network %s %s %s%s\n", attached ? "attached" : "detached",
+                reply_or_arg(data, args, "network"), attached ? "to" : "from",
+                reply_or_arg(data, args, "host"), text_details_end(&d));
+        return 0;
+}
+
+int view_network_attached_text(FILE *out, struct json_object *data, struct json_object *args,
+                               struct netd_error *err) {
+        return attachment_text(out, data, args, true, err);
+}
+
+int view_network_detached_text(FILE *out, struct json_object *data, struct json_object *args,
+                               struct netd_error *err) {
+        return attachment_text(out, data, args, false, err);
+}

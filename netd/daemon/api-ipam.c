@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <limits.h>
+#include <stdarg.h>
+#include <time.h>
+
+#include "api-private.h"
+#include "db/capacity.h"
+#include "db/cluster.h"
+#include "db/network.h"
+#include "db/node.h"
+#include "json.h"
+#include "netd/core/log.h"
+
+/* A request whose reply waits until dnsmasq serves its change. */
+struct pending {
+        struct request *r;
+        struct json_object *data;
+        char what[NAME_MAX_LEN * 2 + 32];
+};
+
+static void pending_done(int code, const char *message, void *userdata) {
+        struct pending *p = userdata;
+
+        if (code == 0) {
+                log_info("%s: served", p->what);
+                request_reply_ok(p->r, p->data);
+        } else {
+                log_error("%s: %s", p->what, message);
+                json_object_put(p->data);
+                request_reply_error(p->r, code, message);
+        }
+        free(p);
+}
+
+static struct pending *pending_new(struct request *r, struct json_object *data, const char *fmt, ...)
+        _printf_(3, 4);
+
+static struct pending *pending_new(struct request *r, struct json_object *data, const char *fmt, ...) {
+        struct pending *p = calloc(1, sizeof(*p));
+        va_list ap;
+
+        if (!p) {
+                json_object_put(data);
+                request_reply_error(r, NETD_EINTERNAL, "out of memory");
+                return NULL;
+        }
+        p->r = r;
+        p->data = data;
+        va_start(ap, fmt);
+        vsnprintf(p->what, sizeof(p->what), fmt, ap);
+        va_end(ap);
+        return p;
+}
+
+/* The store has committed; a failure to even start making the change live
+ * is reported, the change itself stands (netd serves it after a restart). */
+static void pending_start_failed(struct pending *p, const struct netd_error *err) {
+        char msg[600];
+
+        snprintf(msg, sizeof(msg), "stored, but not served: %s", err->message);
+        pending_done(NETD_EINTERNAL, msg, p);
+}
+
+static void reply_error(struct request *r, const struct netd_error *err) {
+        request_reply_error(r, err->code ? err->code : NETD_EINTERNAL, err->message);
+}
+
+static void cmd_ping(struct api *api _unused_, struct request *r, struct json_object *args _unused_) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "version", json_object_new_string(NETD_VERSION));
+        request_reply_ok(r, o);
+}
+
+static void network_changed(struct api *api, struct request *r, struct json_object *data, const char *what,
+                            const char *name) {
+        struct netd_error err = {0};
+        struct pending *p = pending_new(r, data, "network %s", name);
+
+        if (!p)
+                return;
+        log_info("network %s: %s", name, what);
+        if (dnsmasq_sync(api->dnsmasq, api->store, false, pending_done, p, &err) < 0)
+                pending_start_failed(p, &err);
+}
+
+static void cmd_network_add(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_network_ struct network *n = NULL;
+        _cleanup_free_ const char **reserve = NULL;
+        struct netd_error err = {0};
+        struct network_spec spec = {
+                .name = proto_arg_string(args, "name"),
+                .cidr = proto_arg_string(args, "cidr"),
+                .gateway = proto_arg_string(args, "gateway"),
+                .domain = proto_arg_string(args, "domain"),
+                .interface = proto_arg_string(args, "interface"),
+                .dhcp_range = proto_arg_string(args, "dhcp_range"),
+                .bridge = proto_arg_string(args, "bridge"),
+        };
+
+        reserve = proto_arg_strings(args, "reserve", &spec.n_reserve);
+        spec.reserve = reserve;
+        spec.has_vni = proto_arg_int(args, "vni", &spec.vni);
+        spec.has_mtu = proto_arg_int(args, "mtu", &spec.mtu);
+        if (network_add(api->store, &spec, &n, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        network_changed(api, r, json_network(n), "added", n->name);
+}
+
+static void cmd_network_list(struct api *api, struct request *r, struct json_object *args _unused_) {
+        struct network **l = NULL;
+        size_t n = 0;
+        struct netd_error err = {0};
+        struct json_object *o, *a;
+
+        if (network_list(api->store, &l, &n, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        o = json_object_new_object();
+        a = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(a, json_network(l[i]));
+        json_object_object_add(o, "networks", a);
+        network_list_free(l, n);
+        request_reply_ok(r, o);
+}
+
+static void cmd_network_show(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_network_ struct network *n = NULL;
+        struct netd_error err = {0};
+
+        if (network_get(api->store, proto_arg_string(args, "name"), &n, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        request_reply_ok(r, json_network(n));
+}
+
+static void cmd_network_remove(struct api *api, struct request *r, struct json_object *args) {
+        const char *name = proto_arg_string(args, "name");
+        struct netd_error err = {0};
+        struct json_object *o;
+
+        if (network_remove(api->store, name, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(name));
+        network_changed(api, r, o, "removed", name);
+}
+
+/* Parse "NODE=MAC" arguments into spec pairs pointing into `args`' strings
+ * (copied, since they must be split). */
+static int node_macs_parse(const char **raw, size_t n, struct node_mac **ret, char ***ret_copies,
+                           struct netd_error *err) {
+        struct node_mac *m = calloc(n + 1, sizeof(*m));
+        char **copies = calloc(n + 1, sizeof(*copies));
+
+        if (!m || !copies) {
+                free(m);
+                free(copies);
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+                char *eq, q[80];
+
+                copies[i] = strdup(raw[i]);
+                eq = copies[i] ? strchr(copies[i], '=') : NULL;
+                if (!eq) {
+                        for (size_t j = 0; j <= i; j++)
+                                free(copies[j]);
+                        free(copies);
+                        free(m);
+                        return error_set(err, NETD_EINVALID, "--mac %s: expected NODE=MAC",
+                                         error_quote_untrusted(raw[i], q, sizeof(q)));
+                }
+                *eq = '\0';
+                m[i].node = copies[i];
+                m[i].mac = eq + 1;
+        }
+        *ret = m;
+        *ret_copies = copies;
+        return 0;
+}
+
+static void strv_free(char **l) {
+        for (char **p = l; p && *p; p++)
+                free(*p);
+        free(l);
+}
+
+static void cluster_changed(struct api *api, struct request *r, const struct cluster *now,
+                            const struct cluster *before, struct json_object *data, const char *what) {
+        struct netd_error err = {0};
+        const char *name = now ? now->name : before->name;
+        struct pending *p = pending_new(r, data, "cluster %s", name);
+        int rc;
+
+        if (!p)
+                return;
+        log_info("cluster %s: %s", name, what);
+        rc = now ? dnsmasq_cluster_set(api->dnsmasq, now, before, pending_done, p, &err)
+                 : dnsmasq_cluster_remove(api->dnsmasq, before, pending_done, p, &err);
+        if (rc < 0)
+                pending_start_failed(p, &err);
+}
+
+static void cmd_cluster_allocate(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_cluster_ struct cluster *c = NULL;
+        _cleanup_free_ const char **raw = NULL;
+        _cleanup_free_ struct node_mac *macs = NULL;
+        char **copies = NULL, what[128];
+        struct netd_error err = {0};
+        int64_t masters = -1, workers = -1;
+        size_t n_raw = 0;
+        bool created = false;
+        struct cluster_spec spec = {
+                .name = proto_arg_string(args, "name"),
+                .network = proto_arg_string(args, "network"),
+                .topology = proto_arg_string(args, "topology"),
+        };
+
+        raw = proto_arg_strings(args, "mac", &n_raw);
+        if (node_macs_parse(raw, n_raw, &macs, &copies, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        /* -1 in the spec means "from the topology": a negative count given by
+         * the client must not turn into that. */
+        if ((proto_arg_int(args, "masters", &masters) && (masters < 0 || masters > INT_MAX)) ||
+            (proto_arg_int(args, "workers", &workers) && (workers < 0 || workers > INT_MAX))) {
+                strv_free(copies);
+                request_reply_error(r, NETD_EINVALID,
+                                    "cluster: --masters and --workers must be counts (0 or more)");
+                return;
+        }
+        spec.masters = (int)masters;
+        spec.workers = (int)workers;
+        spec.macs = macs;
+        spec.n_macs = n_raw;
+        if (cluster_allocate(api->store, &spec, &c, &created, &err) < 0) {
+                strv_free(copies);
+                reply_error(r, &err);
+                return;
+        }
+        strv_free(copies);
+        snprintf(what, sizeof(what), "%s on network %s (%zu nodes)",
+                 created ? "allocated" : "already allocated", c->network, c->n_nodes);
+        /* Also for an unchanged cluster: an identical request in flight may
+         * not have been served yet, and the answer must mean "live". */
+        cluster_changed(api, r, c, NULL, json_cluster(c), what);
+}
+
+static void cmd_cluster_release(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_cluster_ struct cluster *before = NULL;
+        struct netd_error err = {0};
+
+        if (cluster_release(api->store, proto_arg_string(args, "name"), &before, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        cluster_changed(api, r, NULL, before, json_cluster(before), "released");
+}
+
+static void cmd_cluster_list(struct api *api, struct request *r, struct json_object *args) {
+        struct cluster **l = NULL;
+        size_t n = 0;
+        struct netd_error err = {0};
+        struct json_object *o, *a;
+
+        if (cluster_list(api->store, proto_arg_string(args, "network"), &l, &n, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        o = json_object_new_object();
+        a = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(a, json_cluster(l[i]));
+        json_object_object_add(o, "clusters", a);
+        cluster_list_free(l, n);
+        request_reply_ok(r, o);
+}
+
+static void cmd_cluster_show(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_cluster_ struct cluster *c = NULL;
+        struct netd_error err = {0};
+
+        if (cluster_get(api->store, proto_arg_string(args, "name"), &c, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        request_reply_ok(r, json_cluster(c));
+}
+
+static void cmd_node_allocate(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_cluster_ struct cluster *c = NULL;
+        struct netd_error err = {0};
+        const char *node = proto_arg_string(args, "node");
+        bool created = false;
+        char what[128];
+
+        if (node_allocate(api->store, proto_arg_string(args, "cluster"), node, proto_arg_string(args, "mac"),
+                          &c, &created, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "node %s %s", node, created ? "allocated" : "already allocated");
+        cluster_changed(api, r, c, NULL, json_cluster(c), what);
+}
+
+static void cmd_node_release(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_cluster_ struct cluster *before = NULL, *after = NULL;
+        struct netd_error err = {0};
+        const char *cluster = proto_arg_string(args, "cluster"), *node = proto_arg_string(args, "node");
+        char what[128];
+
+        if (node_release(api->store, cluster, node, &before, &err) < 0 ||
+            cluster_get(api->store, cluster, &after, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        snprintf(what, sizeof(what), "node %s released", node);
+        cluster_changed(api, r, after, before, json_cluster(after), what);
+}
+
+static void cmd_report_capacity(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_free_ struct capacity *caps = NULL;
+        struct capacity lab = {0};
+        struct netd_error err = {0};
+        size_t n = 0;
+
+        if (capacity_report(api->store, proto_arg_string(args, "network"), &caps, &n, &lab, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        request_reply_ok(r, json_capacity(caps, n, &lab, time(NULL)));
+}
+
+const struct api_handler api_ipam_handlers[] = {
+        {"ping", cmd_ping},
+        {"network.add", cmd_network_add},
+        {"network.list", cmd_network_list},
+        {"network.show", cmd_network_show},
+        {"network.remove", cmd_network_remove},
+        {"cluster.allocate", cmd_cluster_allocate},
+        {"cluster.release", cmd_cluster_release},
+        {"cluster.list", cmd_cluster_list},
+        {"cluster.show", cmd_cluster_show},
+        {"node.allocate", cmd_node_allocate},
+        {"node.release", cmd_node_release},
+        {"report.capacity", cmd_report_capacity},
+};
+
+const size_t api_ipam_n_handlers = ARRAY_SIZE(api_ipam_handlers);

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The managed mode's dnsmasq process: started on netd's dnsmasq.conf,
+ * restarted with a growing back-off when it dies, signalled with SIGHUP only
+ * once it has answered a query (its handlers are in place only then). */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "dnsmasq-private.h"
+#include "netd/core/file.h"
+#include "netd/core/log.h"
+#include "netd/loop/proc.h"
+
+#define RESTART_BACKOFF_MAX_MS 5000
+
+struct dnsmasq_child {
+        const struct config *cfg;
+        char *conf_path, *pid_path;
+        pid_t pid;
+        bool ready;       /* the child answered since it started */
+        bool hup_pending; /* a SIGHUP waits for the child to be ready */
+        bool restart, freeing;
+        unsigned backoff_ms;
+        struct event *restart_ev;
+};
+
+static void on_restart_timer(evutil_socket_t fd _unused_, short what _unused_, void *arg) {
+        dnsmasq_child_start(arg);
+}
+
+static void on_child_exit(pid_t pid _unused_, int status, void *arg) {
+        struct dnsmasq_child *c = arg;
+        char how[64];
+
+        c->pid = 0;
+        c->ready = false;
+        if (c->freeing)
+                return;
+        if (c->restart) {
+                c->restart = false;
+                dnsmasq_child_start(c);
+                return;
+        }
+        proc_status_string(status, how, sizeof(how));
+        log_warn("dnsmasq: %s; restarting in %u ms", how, c->backoff_ms);
+        dnsmasq_timer_arm(c->restart_ev, (uint64_t)c->backoff_ms * 1000);
+        c->backoff_ms =
+                c->backoff_ms * 2 > RESTART_BACKOFF_MAX_MS ? RESTART_BACKOFF_MAX_MS : c->backoff_ms * 2;
+}
+
+/* A dnsmasq left by a netd that died without its child (PDEATHSIG makes
+ * that rare) still holds the DNS and DHCP ports: stop it if the pid file
+ * names a dnsmasq running our configuration. */
+static void stale_child_stop(struct dnsmasq_child *c) {
+        _cleanup_free_ char *pidtext = NULL, *cmdpath = NULL, *cmdline = NULL;
+        long pid;
+
+        if (file_read(c->pid_path, &pidtext, NULL) < 0 || (pid = strtol(pidtext, NULL, 10)) <= 1)
+                return;
+        if (asprintf(&cmdpath, "/proc/%ld/cmdline", pid) < 0)
+                return;
+        if (file_read(cmdpath, &cmdline, NULL) < 0)
+                return;
+        /* cmdline is NUL-separated: search each argument. */
+        for (size_t off = 0, n = 0; cmdline[off] || n < 64; off += strlen(cmdline + off) + 1, n++) {
+                if (!cmdline[off])
+                        break;
+                if (strstr(cmdline + off, c->conf_path)) {
+                        log_warn("dnsmasq: stopping stale dnsmasq %ld of an earlier netd", pid);
+                        kill((pid_t)pid, SIGKILL);
+                        for (int i = 0; i < 100 && kill((pid_t)pid, 0) == 0; i++)
+                                usleep(10000);
+                        return;
+                }
+        }
+}
+
+int dnsmasq_child_new(struct event_base *base, const struct config *cfg, const char *conf_path,
+                      const char *pid_path, struct dnsmasq_child **ret, struct netd_error *err) {
+        struct dnsmasq_child *c = calloc(1, sizeof(*c));
+
+        if (!c)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        c->cfg = cfg;
+        c->backoff_ms = 100;
+        c->conf_path = strdup(conf_path);
+        c->pid_path = strdup(pid_path);
+        c->restart_ev = evtimer_new(base, on_restart_timer, c);
+        if (!c->conf_path || !c->pid_path || !c->restart_ev) {
+                dnsmasq_child_free(c);
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        stale_child_stop(c);
+        *ret = c;
+        return 0;
+}
+
+void dnsmasq_child_free(struct dnsmasq_child *c) {
+        if (!c)
+                return;
+        c->freeing = true;
+        if (c->pid > 0) {
+                int status;
+                proc_forget(c->pid);
+                kill(c->pid, SIGTERM);
+                waitpid(c->pid, &status, 0);
+        }
+        if (c->restart_ev)
+                event_free(c->restart_ev);
+        free(c->conf_path);
+        free(c->pid_path);
+        free(c);
+}
+
+bool dnsmasq_child_running(const struct dnsmasq_child *c) {
+        return c->pid > 0;
+}
+
+void dnsmasq_child_start(struct dnsmasq_child *c) {
+        _cleanup_free_ char *conf = NULL, *pidf = NULL;
+        struct netd_error err = {0};
+        const char *argv[10];
+        size_t n = 0;
+
+        if (c->pid > 0 || c->freeing)
+                return;
+        if (asprintf(&conf, "--conf-file=%s", c->conf_path) < 0 ||
+            asprintf(&pidf, "--pid-file=%s", c->pid_path) < 0)
+                return;
+        argv[n++] = c->cfg->dnsmasq_binary;
+        argv[n++] = "--keep-in-foreground";
+        argv[n++] = conf;
+        argv[n++] = pidf;
+        argv[n++] = "--log-facility=-";
+        /* dnsmasq re-reads netd's files on SIGHUP, so it keeps netd's
+         * identity instead of dropping to nobody (confine netd instead). */
+        argv[n++] = "--user=root";
+        /* Changing group (Debian's default is dip) would clear PDEATHSIG. */
+        argv[n++] = "--group=root";
+        if (log_get_level() >= LOG_LEVEL_DEBUG)
+                argv[n++] = "--log-dhcp";
+        argv[n] = NULL;
+        if (proc_spawn(argv, PROC_DIE_WITH_PARENT, on_child_exit, c, &c->pid, &err) < 0) {
+                log_error("dnsmasq: %s", err.message);
+                dnsmasq_timer_arm(c->restart_ev, 1000000);
+                return;
+        }
+        c->ready = false;
+        c->hup_pending = false;
+        log_info("dnsmasq: started (pid %d, DNS port %u)", (int)c->pid, c->cfg->dns_port);
+}
+
+void dnsmasq_child_restart(struct dnsmasq_child *c) {
+        if (c->pid > 0) {
+                c->restart = true;
+                kill(c->pid, SIGTERM);
+        } else
+                dnsmasq_child_start(c);
+}
+
+void dnsmasq_child_hup(struct dnsmasq_child *c) {
+        if (c->pid <= 0 || c->restart)
+                return;
+        if (c->ready)
+                kill(c->pid, SIGHUP);
+        else
+                c->hup_pending = true;
+}
+
+void dnsmasq_child_answered(struct dnsmasq_child *c) {
+        if (c->ready)
+                return;
+        /* Its signal handlers are in place only now: a SIGHUP sent earlier
+         * would have killed it. */
+        c->ready = true;
+        if (c->hup_pending && c->pid > 0)
+                kill(c->pid, SIGHUP);
+        c->hup_pending = false;
+}

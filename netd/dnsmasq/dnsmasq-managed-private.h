@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Inside the managed back end: its object and waiter, shared by
+ * dnsmasq-managed.c (the files, the ops) and dnsmasq-managed-verify.c
+ * (proving a change live: probes, then dhcp_release). */
+#pragma once
+
+#include "dnsmasq-private.h"
+#include "netd/core/mac.h"
+
+/* A question for dnsmasq and the answer that proves a change served. */
+struct dnsmasq_probe {
+        char name[2 * NAME_MAX_LEN + DOMAIN_MAX_LEN + 8];
+        uint16_t qtype;
+        bool absent; /* expect NXDOMAIN / no address */
+        struct addr expect;
+        bool ok;
+        uint16_t id;
+};
+
+/* The DHCP lease of a released node, to be dropped. */
+struct dnsmasq_lease {
+        char iface[IFNAME_MAX_LEN + 1];
+        struct addr ip;
+        mac_t mac;
+};
+
+struct dnsmasq_managed {
+        struct dnsmasq d;
+        char *dir, *conf_path, *hosts_dir, *dhcp_dir, *lease_path, *pid_path;
+        struct dnsmasq_responder *responder;
+        struct dnsmasq_child *child;
+        int probe_fd;
+        struct event *probe_ev, *probe_timer, *lease_timer;
+        uint16_t next_id;
+};
+
+struct dnsmasq_managed_waiter {
+        struct dnsmasq_waiter w;
+        struct dnsmasq_probe *probes;
+        size_t n_probes;
+        struct dnsmasq_lease *leases;
+        size_t n_leases;
+        bool needs_hup; /* DHCP entries were removed: dnsmasq must re-read */
+};
+
+static inline struct dnsmasq_managed *MANAGED(struct dnsmasq *d) {
+        return (struct dnsmasq_managed *)d;
+}
+
+static inline struct dnsmasq_managed_waiter *MANAGED_WAITER(struct dnsmasq_waiter *w) {
+        return (struct dnsmasq_managed_waiter *)w;
+}
+
+/* ---- dnsmasq-managed-verify.c ---- */
+
+/* The probe socket (to 127.0.0.1 on the DNS port) and the timers; `done`
+ * also after a failed init. */
+int dnsmasq_managed_verify_init(struct dnsmasq_managed *m, struct netd_error *err);
+void dnsmasq_managed_verify_done(struct dnsmasq_managed *m);
+/* What proves a change of cluster `c` (`old` before; either may be NULL)
+ * live: its names answered, the names it lost gone, their leases dropped.
+ * NETD_EINTERNAL when out of memory. */
+int dnsmasq_managed_verify_expect(struct dnsmasq_managed *m, struct dnsmasq_managed_waiter *mw,
+                                  const struct cluster *c, const struct cluster *old);
+/* What proves dnsmasq up on its current configuration. */
+int dnsmasq_managed_verify_expect_ready(struct dnsmasq_managed_waiter *mw);
+/* Ask dnsmasq now for every probing waiter; the timers take it from there. */
+void dnsmasq_managed_verify_run(struct dnsmasq_managed *m);
+void dnsmasq_managed_verify_waiter_done(struct dnsmasq_managed_waiter *mw);

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The managed back end (--dnsmasq=managed) through the public API, with a
+ * store fixture and a real event loop, against stand-ins:
+ *
+ *   - a "dnsmasq" script that records how it was started and each SIGHUP;
+ *   - a DNS server on the DNS port, in this process, that answers from the
+ *     hosts.d files as dnsmasq does and forwards every other name to netd's
+ *     responder (the server= line of dnsmasq.conf);
+ *   - a "dhcp_release" script on PATH that drops the lease from the file.
+ *
+ * Checked: the files under STATE/dnsmasq against goldens in
+ * tests/data/dnsmasq (NETD_TEST_REGENERATE=1 rewrites them), stale files
+ * pruned at start, a change done only once the probes see it, SIGHUP and
+ * dhcp_release for released nodes, restarts on network changes and after a
+ * crash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "db/node.h"
+#include "netd/dnsmasq/dns.h"
+#include "dnsmasq-fixture.h"
+#include "golden.h"
+
+static const struct node_mac sno_macs[] = {{"master-0", "52:54:00:00:00:01"}};
+static const struct node_mac compact_macs[] = {
+        {"master-0", "52:54:00:00:01:00"},
+        {"master-1", "52:54:00:00:01:01"},
+        {"master-2", "52:54:00:00:01:02"},
+};
+
+/* ---- the stand-ins ---- */
+
+#define FAKE_DNSMASQ                                                                                         \
+        "#!/bin/sh\n"                                                                                        \
+        "trap 'echo hup >> @STATE@/hups' HUP\n"                                                              \
+        "trap 'kill $pid 2>/dev/null; exit 0' TERM\n"                                                        \
+        "echo \"$*\" > @STATE@/child-args\n"                                                                 \
+        "echo $$ > @STATE@/child-pid\n"                                                                      \
+        "echo start >> @STATE@/starts\n"                                                                     \
+        "while :; do sleep 1 & pid=$!; wait $pid; done\n"
+
+#define FAKE_DHCP_RELEASE                                                                                    \
+        "#!/bin/sh\n"                                                                                        \
+        "echo \"$*\" >> @STATE@/released\n"                                                                  \
+        ": > @STATE@/dnsmasq/leases\n"
+
+static struct fake_dns {
+        int fd, relay;
+        struct event *ev, *relay_ev;
+        struct sockaddr_storage client;
+        socklen_t client_len;
+        unsigned port;
+        int answered, forwarded;
+} fake;
+
+static char *old_path;
+
+/* The script `text` as STATE/NAME, with @STATE@ replaced. */
+static void script_write(const char *name, const char *text) {
+        _cleanup_free_ char *path = dt_path(name), *t = strdup(text);
+
+        assert_non_null(t);
+        t = dt_replace(t, "@STATE@", dt.f->dir);
+        test_file_write(path, t);
+        assert_int_equal(chmod(path, 0755), 0);
+}
+
+struct hosts_lookup {
+        bool forward;
+};
+
+/* Like dnsmasq's hostsdir: "IP NAME..." lines in every file of hosts.d;
+ * anything else (or another family) is forwarded. */
+static int hosts_lookup(const char *name, int family, struct addr *ret, void *userdata) {
+        struct hosts_lookup *hl = userdata;
+        _cleanup_free_ char *dir = dt_path("dnsmasq/hosts.d");
+        DIR *dh = opendir(dir);
+        struct dirent *de;
+        int found = -1;
+
+        hl->forward = true;
+        while (dh && found < 0 && (de = readdir(dh))) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                path = test_path_join(dir, de->d_name);
+                text = test_file_read(path);
+                for (char *line = text ? strtok(text, "\n") : NULL; line && found < 0;
+                     line = strtok(NULL, "\n")) {
+                        char *save = NULL, *ipt = strtok_r(line, " ", &save);
+                        struct addr a;
+
+                        if (!ipt || addr_parse(ipt, &a, NULL) < 0 || a.family != family)
+                                continue;
+                        for (char *n = strtok_r(NULL, " ", &save); n; n = strtok_r(NULL, " ", &save))
+                                if (streq(n, name)) {
+                                        *ret = a;
+                                        found = 1;
+                                        hl->forward = false;
+                                }
+                }
+        }
+        if (dh)
+                closedir(dh);
+        return found;
+}
+
+static unsigned responder_port(void) {
+        _cleanup_free_ char *conf = dt_path("dnsmasq/dnsmasq.conf"), *text = test_file_read(conf);
+        const char *s = text ? strstr(text, "server=/netd.invalid/127.0.0.1#") : NULL;
+
+        assert_non_null(s);
+        return (unsigned)atoi(s + strlen("server=/netd.invalid/127.0.0.1#"));
+}
+
+static void on_relay_reply(evutil_socket_t fd, short what _unused_, void *arg _unused_) {
+        uint8_t pkt[DNS_MAX_PACKET];
+        ssize_t n;
+
+        while ((n = recv(fd, pkt, sizeof(pkt), 0)) > 0)
+                sendto(fake.fd, pkt, (size_t)n, 0, (struct sockaddr *)&fake.client, fake.client_len);
+}
+
+static void relay(const uint8_t *pkt, size_t len) {
+        if (fake.relay < 0) {
+                struct sockaddr_in sa = {.sin_family = AF_INET,
+                                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                                         .sin_port = htons((uint16_t)responder_port())};
+
+                fake.relay = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+                assert_true(fake.relay >= 0);
+                assert_int_equal(connect(fake.relay, (struct sockaddr *)&sa, sizeof(sa)), 0);
+                fake.relay_ev = event_new(dt.base, fake.relay, EV_READ | EV_PERSIST, on_relay_reply, NULL);
+                event_add(fake.relay_ev, NULL);
+        }
+        send(fake.relay, pkt, len, 0);
+        fake.forwarded++;
+}
+
+static void on_fake_query(evutil_socket_t fd, short what _unused_, void *arg _unused_) {
+        for (;;) {
+                uint8_t in[DNS_MAX_PACKET], out[DNS_MAX_PACKET];
+                struct hosts_lookup hl = {0};
+                ssize_t n;
+                int len;
+
+                fake.client_len = sizeof(fake.client);
+                n = recvfrom(fd, in, sizeof(in), 0, (struct sockaddr *)&fake.client, &fake.client_len);
+                if (n < 0)
+                        return;
+                len = dns_answer(in, (size_t)n, hosts_lookup, &hl, 0, out, sizeof(out));
+                if (len <= 0)
+                        continue;
+                if (hl.forward)
+                        relay(in, (size_t)n);
+                else {
+                        sendto(fd, out, (size_t)len, 0, (struct sockaddr *)&fake.client, fake.client_len);
+                        fake.answered++;
+                }
+        }
+}
+
+static void fake_dns_start(void) {
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t len = sizeof(sa);
+        char port[16];
+
+        fake = (struct fake_dns){.relay = -1};
+        fake.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        assert_true(fake.fd >= 0);
+        assert_int_equal(bind(fake.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        assert_int_equal(getsockname(fake.fd, (struct sockaddr *)&sa, &len), 0);
+        fake.port = ntohs(sa.sin_port);
+        fake.ev = event_new(dt.base, fake.fd, EV_READ | EV_PERSIST, on_fake_query, NULL);
+        event_add(fake.ev, NULL);
+        snprintf(port, sizeof(port), "%u", fake.port);
+        dt_config("dns-port", port);
+}
+
+static void fake_dns_stop(void) {
+        if (fake.ev)
+                event_free(fake.ev);
+        if (fake.relay_ev)
+                event_free(fake.relay_ev);
+        if (fake.fd > 0)
+                close(fake.fd);
+        if (fake.relay >= 0)
+                close(fake.relay);
+        fake = (struct fake_dns){.relay = -1};
+}
+
+static int setup(void **state) {
+        _cleanup_free_ char *bin = NULL, *path = NULL, *fake_dnsmasq = NULL;
+
+        if (dt_setup(state, "netd-test-dnsmasq-managed") < 0)
+                return -1;
+        bin = dt_path("bin");
+        if (mkdir(bin, 0755) < 0)
+                return -1;
+        script_write("bin/fake-dnsmasq", FAKE_DNSMASQ);
+        script_write("bin/dhcp_release", FAKE_DHCP_RELEASE);
+        old_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+        if (!old_path || asprintf(&path, "%s:%s", bin, old_path) < 0 || setenv("PATH", path, 1) < 0)
+                return -1;
+        fake_dnsmasq = dt_path("bin/fake-dnsmasq");
+        dt_config("dnsmasq-binary", fake_dnsmasq);
+        fake_dns_start();
+        dt_network_add("lab", "192.0.2.0/24", "lab.example", "br-lab");
+        return 0;
+}
+
+static int teardown(void **state) {
+        /* netd stops its child first, as the daemon would */
+        dnsmasq_free(dt.d);
+        dt.d = NULL;
+        fake_dns_stop();
+        setenv("PATH", old_path, 1);
+        free(old_path);
+        old_path = NULL;
+        return dt_teardown(state);
+}
+
+/* ---- helpers ---- */
+
+static char *state_read(const char *name) {
+        _cleanup_free_ char *p = dt_path(name);
+
+        return test_file_read(p);
+}
+
+static int lines(const char *name) {
+        _cleanup_free_ char *text = state_read(name);
+        int n = 0;
+
+        for (const char *s = text; s && (s = strchr(s, '\n')); s++)
+                n++;
+        return n;
+}
+
+static ino_t inode(const char *name) {
+        _cleanup_free_ char *p = dt_path(name);
+        struct stat st;
+
+        assert_int_equal(stat(p, &st), 0);
+        return st.st_ino;
+}
+
+/* Run the loop until STATE/NAME has `want` lines. */
+static void wait_lines(const char *name, int want) {
+        time_t deadline = time(NULL) + 15;
+
+        while (lines(name) < want) {
+                if (time(NULL) > deadline)
+                        fail_msg("%s: %d lines, not %d", name, lines(name), want);
+                event_base_loop(dt.base, EVLOOP_ONCE);
+        }
+        assert_int_equal(lines(name), want);
+}
+
+static void state_write(const char *name, const char *text) {
+        _cleanup_free_ char *p = dt_path(name);
+
+        test_file_write(p, text);
+}
+
+/* The generated text with this run's directory and ports made fixed. */
+static char *conf_read_fixed(void) {
+        char *text = state_read("dnsmasq/dnsmasq.conf");
+        char from[64];
+
+        assert_non_null(text);
+        text = dt_replace(text, dt.f->dir, "STATE");
+        snprintf(from, sizeof(from), "port=%u\n", fake.port);
+        text = dt_replace(text, from, "port=DNS_PORT\n");
+        snprintf(from, sizeof(from), "127.0.0.1#%u\n", responder_port());
+        return dt_replace(text, from, "127.0.0.1#RESPONDER_PORT\n");
+}
+
+/* hosts.d/CLUSTER and dhcp-hosts.d/CLUSTER against managed-hosts-NAME and
+ * managed-dhcp-hosts-NAME. */
+static void cluster_golden(const char *cluster, const char *name) {
+        _cleanup_free_ char *hp = NULL, *dp = NULL, *hosts = NULL, *dhcp = NULL, *hn = NULL, *dn = NULL;
+
+        assert_true(asprintf(&hp, "dnsmasq/hosts.d/%s", cluster) > 0);
+        assert_true(asprintf(&dp, "dnsmasq/dhcp-hosts.d/%s", cluster) > 0);
+        assert_true(asprintf(&hn, "managed-hosts-%s", name) > 0);
+        assert_true(asprintf(&dn, "managed-dhcp-hosts-%s", name) > 0);
+        hosts = state_read(hp);
+        dhcp = state_read(dp);
+        golden_check_in("dnsmasq", hn, hosts);
+        golden_check_in("dnsmasq", dn, dhcp);
+}
+
+/* ---- tests ---- */
+
+static void test_sync_files(void **state _unused_) {
+        struct done_state st = {0};
+        _cleanup_free_ char *conf = NULL, *args = NULL, *want = NULL, *hidden = NULL;
+
+        /* compact first: its addresses are those of test_cluster_changes */
+        dt_cluster_add("compact", NULL, "compact", compact_macs, ARRAY_SIZE(compact_macs));
+        dt_cluster_add("sno", NULL, "sno", sno_macs, ARRAY_SIZE(sno_macs));
+        dt_new(); /* makes the directories */
+        /* left by clusters released while netd was down, or by a crash */
+        state_write("dnsmasq/hosts.d/gone", "192.0.2.99 master-0.gone.lab.example\n");
+        state_write("dnsmasq/dhcp-hosts.d/gone", "");
+        state_write("dnsmasq/hosts.d/.gone.tmp", "");
+        state_write("dnsmasq/hosts.d/.hidden", "");
+        dt_sync(true, &st, 0);
+
+        conf = conf_read_fixed();
+        golden_check_in("dnsmasq", "managed-dnsmasq-conf", conf);
+        cluster_golden("sno", "sno");
+        cluster_golden("compact", "compact");
+        assert_null(state_read("dnsmasq/hosts.d/gone"));
+        assert_null(state_read("dnsmasq/dhcp-hosts.d/gone"));
+        assert_null(state_read("dnsmasq/hosts.d/.gone.tmp"));
+        hidden = dt_path("dnsmasq/hosts.d/.hidden");
+        assert_true(dt_exists(hidden));
+
+        /* the child runs on that file, as root (see dnsmasq-child.c) */
+        wait_lines("starts", 1);
+        args = state_read("child-args");
+        assert_true(asprintf(&want,
+                             "--keep-in-foreground --conf-file=%1$s/dnsmasq/dnsmasq.conf "
+                             "--pid-file=%1$s/dnsmasq/dnsmasq.pid --log-facility=- --user=root "
+                             "--group=root\n",
+                             dt.f->dir) > 0);
+        assert_string_equal(args, want);
+        /* the readiness probe went through the responder */
+        assert_true(fake.forwarded >= 1);
+}
+
+static void test_cluster_changes(void **state _unused_) {
+        struct done_state st = {0};
+        struct netd_error err = {0};
+        _cleanup_cluster_ struct cluster *c = NULL, *before = NULL, *now = NULL, *old = NULL;
+        _cleanup_free_ char *lease = NULL, *released = NULL, *want = NULL, *dhcp = NULL;
+        char ip[ADDR_STRLEN];
+
+        dt_new();
+        dt_sync(false, &st, 0);
+        wait_lines("starts", 1); /* its SIGHUP trap is set */
+
+        /* new names: done once dnsmasq answers them; nothing removed, no SIGHUP */
+        c = dt_cluster_allocate("compact", NULL, "compact", compact_macs, ARRAY_SIZE(compact_macs));
+        assert_int_equal(dnsmasq_cluster_set(dt.d, c, NULL, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        cluster_golden("compact", "compact");
+        assert_int_equal(fake.answered, 4); /* three nodes and api from hosts.d */
+        assert_int_equal(lines("hups"), 0);
+
+        /* a node released: its lease goes with dhcp_release, dnsmasq gets a SIGHUP */
+        addr_format(&c->nodes[2].ip, ip, sizeof(ip));
+        assert_true(asprintf(&lease, "1700000000 52:54:00:00:01:02 %s master-2 *\n", ip) > 0);
+        state_write("dnsmasq/leases", lease);
+        assert_int_equal(node_release(dt.f->s, "compact", "master-2", &before, &err), 0);
+        assert_int_equal(cluster_get(dt.f->s, "compact", &now, &err), 0);
+        assert_int_equal(dnsmasq_cluster_set(dt.d, now, before, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        released = state_read("released");
+        assert_true(asprintf(&want, "br-lab %s 52:54:00:00:01:02\n", ip) > 0);
+        assert_string_equal(released, want);
+        wait_lines("hups", 1);
+        cluster_golden("compact", "compact-released");
+
+        /* the whole cluster: hosts file gone, DHCP file emptied, names NXDOMAIN */
+        old = dt_cluster_release("compact");
+        assert_int_equal(dnsmasq_cluster_remove(dt.d, old, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        assert_null(state_read("dnsmasq/hosts.d/compact"));
+        dhcp = state_read("dnsmasq/dhcp-hosts.d/compact");
+        assert_string_equal(dhcp, "");
+        wait_lines("hups", 2);
+        assert_int_equal(lines("released"), 1); /* no lease left to release */
+}
+
+static void test_network_change_restarts(void **state _unused_) {
+        struct done_state st = {0};
+        ino_t before;
+
+        dt_new();
+        dt_sync(false, &st, 0);
+        wait_lines("starts", 1);
+        before = inode("dnsmasq/dnsmasq.conf");
+
+        /* the same settings: dnsmasq.conf is left alone, the child keeps running */
+        dt_sync(false, &st, 0);
+        assert_true(inode("dnsmasq/dnsmasq.conf") == before);
+
+        /* new settings: a new dnsmasq.conf and a restart */
+        dt_network_add("dyn", "198.51.100.0/24", "dyn.example", NULL);
+        dt_sync(false, &st, 0);
+        assert_true(inode("dnsmasq/dnsmasq.conf") != before);
+        wait_lines("starts", 2);
+}
+
+static void test_child_restarted(void **state _unused_) {
+        struct done_state st = {0};
+        _cleanup_free_ char *pid = NULL;
+
+        dt_new();
+        dt_sync(false, &st, 0);
+        wait_lines("starts", 1);
+        pid = state_read("child-pid");
+        assert_non_null(pid);
+        assert_int_equal(kill((pid_t)atoi(pid), SIGKILL), 0);
+        wait_lines("starts", 2);
+        /* and it is served again */
+        dt_sync(false, &st, 0);
+}
+
+/* A change dnsmasq never serves fails after the timeout, naming the name. */
+static void test_not_served(void **state _unused_) {
+        struct done_state st = {0};
+        struct netd_error err = {0};
+        _cleanup_cluster_ struct cluster *c = NULL;
+
+        dt_new();
+        dt_sync(false, &st, 0);
+        /* the stand-in goes deaf */
+        event_del(fake.ev);
+        c = dt_cluster_allocate("sno", NULL, "sno", sno_macs, ARRAY_SIZE(sno_macs));
+        assert_int_equal(dnsmasq_cluster_set(dt.d, c, NULL, dt_done, &st, &err), 0);
+        dt_wait_done(&st, NETD_EUNAVAILABLE);
+        assert_string_equal(st.message, "stored, but dnsmasq did not serve master-0.sno.lab.example "
+                                        "within 10 s (see netd's log)");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_sync_files, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cluster_changes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_network_change_restarts, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_child_restarted, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_not_served, setup, teardown),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

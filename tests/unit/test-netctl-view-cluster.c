@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* netctl's cluster views (netctl/view-cluster.c) against golden files in
+ * tests/data/netctl: replies recorded from netd, rendered as text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "netctl-golden.h"
+#include "netctl/view.h"
+
+static void test_cluster_list(void **state _unused_) {
+        netctl_check(view_cluster_list_text, "cluster-list", "{}", "cluster-list");
+        netctl_check_json(view_cluster_list_text, "{\"clusters\": []}", "{\"network\": \"lab\"}",
+                          "cluster-list-empty");
+        netctl_check_malformed(view_cluster_list_text, "{}",
+                               "malformed reply from netd: no \"clusters\" list");
+}
+
+/* The header (topology counted, the names the VIPs answer for) and the
+ * nodes: MNO with a day-2 worker, SNO whose VIPs are its node's address,
+ * IPv6 compact. */
+static void test_cluster_show(void **state _unused_) {
+        netctl_check(view_cluster_text, "cluster-show-big", "{\"name\": \"big\"}", "cluster-show-big");
+        netctl_check(view_cluster_text, "cluster-show-sno", "{\"name\": \"sno\"}", "cluster-show-sno");
+        netctl_check(view_cluster_text, "cluster-show-six", "{\"name\": \"six\"}", "cluster-show-six");
+        netctl_check_malformed(view_cluster_text, "{\"name\": \"big\"}",
+                               "malformed reply from netd: no cluster object");
+}
+
+/* Addresses counted once each: SNO's VIPs are its node's address. */
+static void test_cluster_released(void **state _unused_) {
+        netctl_check(view_cluster_released_text, "cluster-released-cmp", "{\"name\": \"cmp\"}",
+                     "cluster-released-cmp");
+        netctl_check(view_cluster_released_text, "cluster-released-sno", "{\"name\": \"sno\"}",
+                     "cluster-released-sno");
+        netctl_check_malformed(view_cluster_released_text, "{\"nodes\": 3}",
+                               "malformed reply from netd: no cluster object");
+}
+
+/* The reply is the cluster after the release; one that still lists the
+ * node (the state before) names its address and does not count it. */
+static void test_cluster_node_released(void **state _unused_) {
+        netctl_check(view_cluster_node_released_text, "cluster-node-released",
+                     "{\"cluster\": \"big\", \"node\": \"worker-2\"}", "cluster-node-released");
+        netctl_check(view_cluster_node_released_text, "cluster-show-big",
+                     "{\"cluster\": \"big\", \"node\": \"worker-2\"}", "cluster-node-released-before");
+        netctl_check_malformed(view_cluster_node_released_text, "null",
+                               "malformed reply from netd: no cluster object");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_cluster_list),
+                cmocka_unit_test(test_cluster_show),
+                cmocka_unit_test(test_cluster_released),
+                cmocka_unit_test(test_cluster_node_released),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
