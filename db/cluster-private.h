@@ -37,6 +37,10 @@ int cluster_delete(struct store *s, const char *cluster, const char *node, const
 
 /* ---- db/node.c ---- */
 
+/* A node's boot override as the nodes.boot column holds it (NULL: none). */
+enum node_boot node_boot_from_db(const char *s);
+/* The other way: NULL for NODE_BOOT_NETWORK. */
+const char *node_boot_to_db(enum node_boot b);
 /* The N of a generated node name "PREFIX-N" (canonical decimal). */
 bool node_number(const char *name, const char *prefix, unsigned *ret);
 /* Masters before workers; within a role by name, "worker-10" after "worker-9". */

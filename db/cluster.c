@@ -76,14 +76,14 @@ static const char *const clusters_sql[] = {
                            " FROM clusters c JOIN networks n ON n.id = c.network_id WHERE c.network_id = ?1"
                            " ORDER BY c.name",
 };
+#define ADDRESSES_SELECT                                                                                     \
+        "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac, nb.kind, nb.value"                   \
+        " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id LEFT JOIN node_boot nb ON nb.node_id = "  \
+        "nd.id"
 static const char *const addresses_sql[] = {
-        [FILTER_ALL] = "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
-                       " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id",
-        [FILTER_ID] = "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
-                      " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id WHERE a.cluster_id = ?1",
-        [FILTER_NETWORK] =
-                "SELECT a.cluster_id, a.kind, a.addr, nd.name, nd.role, nd.mac"
-                " FROM addresses a LEFT JOIN nodes nd ON nd.id = a.node_id WHERE a.network_id = ?1",
+        [FILTER_ALL] = ADDRESSES_SELECT,
+        [FILTER_ID] = ADDRESSES_SELECT " WHERE a.cluster_id = ?1",
+        [FILTER_NETWORK] = ADDRESSES_SELECT " WHERE a.network_id = ?1",
 };
 
 struct cluster_row {
@@ -143,6 +143,8 @@ static int addresses_load(struct store *s, enum cluster_filter f, int64_t id, st
 
                         strscpy(nd.name, sizeof(nd.name), (const char *)sqlite3_column_text(stmt, 3));
                         strscpy(nd.role, sizeof(nd.role), (const char *)sqlite3_column_text(stmt, 4));
+                        nd.boot = node_boot_from_db((const char *)sqlite3_column_text(stmt, 6));
+                        store_column_string(stmt, 7, nd.boot_value, sizeof(nd.boot_value));
                         r = node_append(row, &nd, err);
                         if (r < 0)
                                 return r;

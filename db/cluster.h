@@ -18,11 +18,20 @@
 
 enum topology { TOPOLOGY_SNO, TOPOLOGY_COMPACT, TOPOLOGY_MNO };
 
+/* A node's own boot instructions (`node set`), over its network's. */
+enum node_boot {
+        NODE_BOOT_NETWORK,     /* none: the network's */
+        NODE_BOOT_IPXE_SCRIPT, /* boot_value is the iPXE script URL */
+        NODE_BOOT_FILE,        /* boot_value is the PXE boot file */
+};
+
 struct node {
         char name[NAME_MAX_LEN + 1];
         char role[8]; /* "master" or "worker" */
         mac_t mac;
         struct addr ip;
+        enum node_boot boot;
+        char boot_value[VALIDATE_URL_MAX + 1];
 };
 
 struct cluster {

@@ -139,6 +139,34 @@ static const char *const migrations[] = {
         "  json TEXT NOT NULL,"
         "  UNIQUE (host_id, json)"
         ");",
+
+        /* 3: what DHCP hands out. A network's boot settings (a row only when
+         * one is set), its DHCP options (one value per name, in the order
+         * given), and a node's own boot instructions over its network's (a
+         * row only for a node that has them); all go with their owner.
+         * IF NOT EXISTS: applying it to a schema that has it is harmless. */
+        "CREATE TABLE IF NOT EXISTS network_boot ("
+        "  network_id INTEGER PRIMARY KEY REFERENCES networks(id) ON DELETE CASCADE,"
+        "  file TEXT,"
+        "  file_efi TEXT,"
+        "  server BLOB CHECK (server IS NULL OR length(server) = 16),"
+        "  tftp_root TEXT,"
+        "  ipxe_script TEXT,"
+        "  CHECK (COALESCE(file, file_efi, server, tftp_root, ipxe_script) IS NOT NULL)"
+        ");"
+        "CREATE TABLE IF NOT EXISTS network_dhcp_options ("
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+        "  name TEXT NOT NULL,"
+        "  value TEXT NOT NULL,"
+        "  position INTEGER NOT NULL,"
+        "  UNIQUE (network_id, name),"
+        "  UNIQUE (network_id, position)"
+        ");"
+        "CREATE TABLE IF NOT EXISTS node_boot ("
+        "  node_id INTEGER PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+        "  kind TEXT NOT NULL CHECK (kind IN ('ipxe-script', 'file')),"
+        "  value TEXT NOT NULL CHECK (length(value) BETWEEN 1 AND 255)"
+        ");",
 };
 
 int store_schema_version(void) {

@@ -2,7 +2,7 @@
 #include <inttypes.h>
 #include <sys/socket.h>
 
-#include "store-private.h"
+#include "network-private.h"
 #include "netd/core/range.h"
 #include "netd/core/prefix.h"
 
@@ -15,14 +15,19 @@ void network_free(struct network *n) {
         if (!n)
                 return;
         free(n->reserved);
+        free(n->dhcp_options);
         free(n);
 }
 
 STORE_DEFINE_LIST_FREE(network)
 
 static const char network_columns[] =
-        "SELECT id, name, family, prefix, prefix_len, gateway, domain, interface,"
-        " vni, bridge, mtu, dhcp_start, dhcp_end FROM networks";
+        "SELECT n.id, n.name, n.family, n.prefix, n.prefix_len, n.gateway, n.domain, n.interface,"
+        " n.vni, n.bridge, n.mtu, n.dhcp_start, n.dhcp_end,"
+        " b.file, b.file_efi, b.server, b.tftp_root, b.ipxe_script"
+        " FROM networks n LEFT JOIN network_boot b ON b.network_id = n.id";
+/* The column of network_columns where the boot settings start. */
+#define COLUMN_BOOT 13
 
 static int reserved_load(struct store *s, int64_t id, struct network *n, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
@@ -46,7 +51,7 @@ static int reserved_load(struct store *s, int64_t id, struct network *n, struct 
         return r;
 }
 
-/* One row of network_columns, with its reserve ranges. */
+/* One row of network_columns, with its reserve ranges and DHCP options. */
 static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network **ret, int64_t *ret_id,
                             struct netd_error *err) {
         _cleanup_network_ struct network *n = NULL;
@@ -72,7 +77,12 @@ static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network 
                 store_column_addr(stmt, 11, family, &n->dhcp_range.start);
                 store_column_addr(stmt, 12, family, &n->dhcp_range.end);
         }
+        network_boot_from_row(stmt, COLUMN_BOOT, &n->boot);
+        n->has_boot = network_boot_is_set(&n->boot);
         r = reserved_load(s, id, n, err);
+        if (r < 0)
+                return r;
+        r = network_options_load(s, id, n, err);
         if (r < 0)
                 return r;
         if (ret_id)
@@ -159,7 +169,54 @@ struct network_input {
         size_t n_reserved;
         bool has_dhcp_range;
         struct range dhcp_range;
+        struct network_boot boot;
+        struct dhcp_option options[DHCP_OPTION_TYPE_MAX];
+        size_t n_options;
 };
+
+int network_ranges_parse(const char *what, const struct prefix *cidr, const char *const *specs, size_t n,
+                         struct range **ret, size_t *ret_n, struct netd_error *err) {
+        _cleanup_free_ struct range *l = NULL;
+        int r;
+
+        if (n > 0) {
+                l = calloc(n, sizeof(*l));
+                if (!l)
+                        return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+                r = range_parse(specs[i], cidr, what, &l[i], err);
+                if (r < 0)
+                        return r;
+        }
+        *ret = STORE_TAKE(l);
+        *ret_n = n;
+        return 0;
+}
+
+int network_mtu_check(const char *name, int family, int64_t mtu, struct netd_error *err) {
+        int64_t min = family == AF_INET6 ? MTU_MIN_IPV6 : MTU_MIN;
+
+        if (mtu < min || mtu > MTU_MAX)
+                return error_set(err, NETD_EINVALID, "network %s: MTU %" PRId64 " is not in %" PRId64 "-%d",
+                                 name, mtu, min, MTU_MAX);
+        return 0;
+}
+
+/* Boot settings and DHCP options. */
+static int network_input_dhcp(const struct network_spec *spec, struct network_input *in,
+                              struct netd_error *err) {
+        const struct network_boot_text boot = {
+                .file = spec->boot_file,
+                .file_efi = spec->boot_file_efi,
+                .server = spec->boot_server,
+                .tftp_root = spec->tftp_root,
+                .ipxe_script = spec->ipxe_script,
+        };
+
+        return network_dhcp_parse(spec->name, in->cidr.base.family, &boot, spec->dhcp_option,
+                                  spec->n_dhcp_option, &in->boot, in->options, &in->n_options, err);
+}
 
 static int network_input_parse(const struct network_spec *spec, struct network_input *in,
                                struct netd_error *err) {
@@ -210,18 +267,11 @@ static int network_input_parse(const struct network_spec *spec, struct network_i
                         return r;
         }
 
-        if (spec->n_reserve > 0) {
-                in->reserved = calloc(spec->n_reserve, sizeof(*in->reserved));
-                if (!in->reserved)
-                        return error_set(err, NETD_EINTERNAL, "out of memory");
-        }
         snprintf(what, sizeof(what), "network %s: reserve range", name);
-        for (size_t i = 0; i < spec->n_reserve; i++) {
-                r = range_parse(spec->reserve[i], &in->cidr, what, &in->reserved[i], err);
-                if (r < 0)
-                        return r;
-                in->n_reserved++;
-        }
+        r = network_ranges_parse(what, &in->cidr, spec->reserve, spec->n_reserve, &in->reserved,
+                                 &in->n_reserved, err);
+        if (r < 0)
+                return r;
         if (spec->dhcp_range) {
                 snprintf(what, sizeof(what), "network %s: DHCP range", name);
                 r = range_parse(spec->dhcp_range, &in->cidr, what, &in->dhcp_range, err);
@@ -234,14 +284,11 @@ static int network_input_parse(const struct network_spec *spec, struct network_i
                 return error_set(err, NETD_EINVALID, "network %s: VNI %" PRId64 " is not in 1-%d", name,
                                  spec->vni, VNI_MAX);
         if (spec->has_mtu) {
-                int64_t min = in->cidr.base.family == AF_INET6 ? MTU_MIN_IPV6 : MTU_MIN;
-
-                if (spec->mtu < min || spec->mtu > MTU_MAX)
-                        return error_set(err, NETD_EINVALID,
-                                         "network %s: MTU %" PRId64 " is not in %" PRId64 "-%d", name,
-                                         spec->mtu, min, MTU_MAX);
+                r = network_mtu_check(name, in->cidr.base.family, spec->mtu, err);
+                if (r < 0)
+                        return r;
         }
-        return 0;
+        return network_input_dhcp(spec, in, err);
 }
 
 /* NETD_EEXISTS for a taken name, NETD_ECONFLICT for an overlapping CIDR. */
@@ -285,9 +332,34 @@ static int network_check_vni(struct store *s, const char *name, int64_t vni, str
                          name, vni, sqlite3_column_text(stmt, 0));
 }
 
+int network_reserved_store(struct store *s, int64_t id, const struct range *ranges, size_t n,
+                           struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
+
+        r = store_exec_id(s, "DELETE FROM reserved_ranges WHERE network_id = ?", id, err);
+        if (r < 0)
+                return r;
+        r = store_prepare_int(
+                s, "INSERT INTO reserved_ranges (network_id, seq, start_addr, end_addr) VALUES (?, ?, ?, ?)",
+                id, &stmt, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                sqlite3_reset(stmt);
+                sqlite3_bind_int64(stmt, 2, (int64_t)i);
+                store_bind_addr(stmt, 3, &ranges[i].start);
+                store_bind_addr(stmt, 4, &ranges[i].end);
+                r = store_step(s, stmt, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int network_insert(struct store *s, const struct network_spec *spec, const struct network_input *in,
                           struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *stmt = NULL, *range = NULL;
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
         int64_t id;
         int r;
 
@@ -319,23 +391,13 @@ static int network_insert(struct store *s, const struct network_spec *spec, cons
         if (r < 0)
                 return r;
         id = sqlite3_last_insert_rowid(s->db);
-
-        r = store_prepare(
-                s, "INSERT INTO reserved_ranges (network_id, seq, start_addr, end_addr) VALUES (?, ?, ?, ?)",
-                &range, err);
+        r = network_reserved_store(s, id, in->reserved, in->n_reserved, err);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < in->n_reserved; i++) {
-                sqlite3_reset(range);
-                sqlite3_bind_int64(range, 1, id);
-                sqlite3_bind_int64(range, 2, (int64_t)i);
-                store_bind_addr(range, 3, &in->reserved[i].start);
-                store_bind_addr(range, 4, &in->reserved[i].end);
-                r = store_step(s, range, err);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        r = network_boot_store(s, id, &in->boot, err);
+        if (r < 0)
+                return r;
+        return network_options_store(s, id, in->options, in->n_options, err);
 }
 
 int network_add(struct store *s, const struct network_spec *spec, struct network **ret,

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The nodes of a cluster: their names and roles, their MACs (given or
- * generated, unique lab-wide), their rows, and day-2 allocation and
- * release of one node. */
+ * generated, unique lab-wide), their rows, day-2 allocation and release
+ * of one node, and a node's own boot instructions. */
 #include <errno.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 
 #include "cluster-private.h"
 #include "node.h"
@@ -250,4 +251,126 @@ int node_release(struct store *s, const char *cluster, const char *node, struct 
                 "DELETE FROM nodes WHERE name = ?2 AND cluster_id = (SELECT id FROM clusters WHERE "
                 "name = ?1)",
                 node_release_check, ret, err);
+}
+
+static const char *const node_boot_names[] = {
+        [NODE_BOOT_NETWORK] = NULL,
+        [NODE_BOOT_IPXE_SCRIPT] = "ipxe-script",
+        [NODE_BOOT_FILE] = "file",
+};
+
+enum node_boot node_boot_from_db(const char *s) {
+        for (size_t i = 0; i < ARRAY_SIZE(node_boot_names); i++)
+                if (streq(s, node_boot_names[i]))
+                        return (enum node_boot)i;
+        return NODE_BOOT_NETWORK;
+}
+
+const char *node_boot_to_db(enum node_boot b) {
+        return (size_t)b < ARRAY_SIZE(node_boot_names) ? node_boot_names[b] : NULL;
+}
+
+/* Node `node` of cluster `cluster_id` boots as `boot` says (`value`: its
+ * URL or file) from now on. */
+static int node_boot_store(struct store *s, int64_t cluster_id, const char *node, enum node_boot boot,
+                           const char *value, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *del = NULL, *ins = NULL;
+        int r;
+
+        r = store_prepare_int(s,
+                              "DELETE FROM node_boot WHERE node_id ="
+                              " (SELECT id FROM nodes WHERE cluster_id = ?1 AND name = ?2)",
+                              cluster_id, &del, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(del, 2, node, -1, SQLITE_TRANSIENT);
+        r = store_step(s, del, err);
+        if (r < 0 || boot == NODE_BOOT_NETWORK)
+                return r < 0 ? r : 0;
+        r = store_prepare_int(s,
+                              "INSERT INTO node_boot (node_id, kind, value)"
+                              " SELECT id, ?3, ?4 FROM nodes WHERE cluster_id = ?1 AND name = ?2",
+                              cluster_id, &ins, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(ins, 2, node, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 3, node_boot_to_db(boot), -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 4, value, -1, SQLITE_TRANSIENT);
+        r = store_step(s, ins, err);
+        return r < 0 ? r : 0;
+}
+
+/* The one boot instruction of a change, checked: its kind and value. */
+static int node_change_parse(const struct node_change *ch, const char *who, enum node_boot *ret,
+                             const char **ret_value, struct netd_error *err) {
+        char what[2 * NAME_MAX_LEN + 48], q[64];
+        int given = !!ch->ipxe_script + !!ch->boot_file + !!ch->boot;
+
+        if (given != 1)
+                return error_set(err, NETD_EINVALID,
+                                 "%s: give exactly one of --ipxe-script, --boot-file and --boot network",
+                                 who);
+        if (ch->ipxe_script) {
+                snprintf(what, sizeof(what), "%s: iPXE script", who);
+                *ret = NODE_BOOT_IPXE_SCRIPT;
+                *ret_value = ch->ipxe_script;
+                return validate_url_check(what, ch->ipxe_script, err);
+        }
+        if (ch->boot_file) {
+                snprintf(what, sizeof(what), "%s: boot file", who);
+                *ret = NODE_BOOT_FILE;
+                *ret_value = ch->boot_file;
+                return validate_boot_file_check(what, ch->boot_file, err);
+        }
+        if (!streq(ch->boot, "network"))
+                return error_set(err, NETD_EINVALID, "%s: --boot \"%s\": the only value is \"network\"", who,
+                                 error_quote_untrusted(ch->boot, q, sizeof(q)));
+        *ret = NODE_BOOT_NETWORK;
+        *ret_value = NULL;
+        return 0;
+}
+
+int node_set(struct store *s, const struct node_change *change, struct cluster **ret_before,
+             struct cluster **ret, struct netd_error *err) {
+        _cleanup_tx_ struct store_tx tx = {};
+        _cleanup_cluster_ struct cluster *before = NULL;
+        char who[2 * NAME_MAX_LEN + 32];
+        const struct node *nd;
+        const char *value;
+        enum node_boot boot;
+        int64_t cluster_id;
+        int r;
+
+        r = node_names_check(change->cluster, change->node, err);
+        if (r < 0)
+                return r;
+        snprintf(who, sizeof(who), "cluster %s: node %s", change->cluster, change->node);
+        r = node_change_parse(change, who, &boot, &value, err);
+        if (r < 0)
+                return r;
+
+        r = store_tx_begin(s, true, &tx, err);
+        if (r < 0)
+                return r;
+        r = cluster_find(s, change->cluster, &before, &cluster_id, err);
+        if (r < 0)
+                return r;
+        nd = cluster_find_node(before, change->node);
+        if (!nd)
+                return error_set(err, NETD_ENOTFOUND, "cluster %s has no node %s", change->cluster,
+                                 change->node);
+        /* Boot instructions are handed out by DHCPv4 (as the network's). */
+        if (boot != NODE_BOOT_NETWORK && nd->ip.family != AF_INET)
+                return error_set(err, NETD_EINVALID,
+                                 "network %s is IPv6: DHCP boot and options are IPv4 settings",
+                                 before->network);
+        r = node_boot_store(s, cluster_id, change->node, boot, value, err);
+        if (r < 0)
+                return r;
+        r = cluster_commit_get(&tx, change->cluster, ret, err);
+        if (r < 0)
+                return r;
+        if (ret_before)
+                *ret_before = STORE_TAKE(before);
+        return 0;
 }

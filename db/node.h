@@ -19,3 +19,19 @@ int node_allocate(struct store *s, const char *cluster, const char *node, const 
  * cluster, which holds the VIPs. */
 int node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
                  struct netd_error *err);
+
+/* What `node set` changes (NULL = leave as it is). At most one of the
+ * boot fields; boot = "network" drops the node's own boot instructions. */
+struct node_change {
+        const char *cluster;
+        const char *node;
+        const char *ipxe_script;
+        const char *boot_file;
+        const char *boot;
+};
+
+/* Change one node; *ret_before and *ret (each may be NULL) get the
+ * cluster before and after. NETD_EINVALID for bad input or more than one
+ * boot field, NETD_ENOTFOUND for an unknown cluster or node. */
+int node_set(struct store *s, const struct node_change *change, struct cluster **ret_before,
+             struct cluster **ret, struct netd_error *err);

@@ -192,6 +192,31 @@ static void words_parse(struct parser *p) {
         }
 }
 
+/* Flags of one group given together, or a change with nothing to change. */
+static void flags_check(struct parser *p, const struct command *c) {
+        const char *group = c->flags ? c->flags[0].group : NULL;
+        char given[256], all[512];
+        size_t n_all;
+
+        for (const struct command_flag *f = c->flags; f && f->name; f++) {
+                /* Each group once, at its first flag. */
+                if (!f->group || (f != c->flags && streq(f[-1].group, f->group)))
+                        continue;
+                if (command_flags_list(c, f->group, p->cli->args, " and ", given, sizeof(given)) > 1) {
+                        command_flags_list(c, f->group, NULL, " or ", all, sizeof(all));
+                        parser_error(p, "%s exclude each other: give one of %s", given, all);
+                }
+        }
+        if (!c->needs_flag || command_flags_list(c, NULL, p->cli->args, "", given, sizeof(given)) > 0)
+                return;
+        /* Flags that are all one group are "one of"; others "at least one of". */
+        n_all = command_flags_list(c, NULL, NULL, " or ", all, sizeof(all));
+        if (group && command_flags_list(c, group, NULL, " or ", given, sizeof(given)) == n_all)
+                parser_error(p, "give one of %s", all);
+        else
+                parser_error(p, "nothing to change: give at least one of %s", all);
+}
+
 static void command_parse(struct parser *p) {
         const struct command *c = p->cli->cmd;
         size_t n_pos = 0, n_args = command_n_args(c);
@@ -234,6 +259,7 @@ static void command_parse(struct parser *p) {
                         parser_error(p, "missing --%s %s", f->name, f->metavar ? f->metavar : "");
                         break;
                 }
+        flags_check(p, c);
         if (!output_get(p->cli->format)->render[c->view])
                 parser_error(p, "no %s output for this command", output_get(p->cli->format)->name);
 }

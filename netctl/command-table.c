@@ -3,6 +3,20 @@
  * clusters, capacity, hosts and the fabric, VMs and exports. */
 #include "command.h"
 
+/* How a network's DHCP clients boot, and its DHCP options, as network add
+ * and network set take them. One row a line: clang-format would fold the
+ * rows of a macro. */
+/* clang-format off */
+#define FLAGS_NETWORK_BOOT \
+        {"boot-file", "boot_file", FLAG_STRING, "FILE", "boot file of BIOS (and by default UEFI) clients"}, \
+        {"boot-file-efi", "boot_file_efi", FLAG_STRING, "FILE", "boot file of UEFI x86-64 clients"}, \
+        {"boot-server", "boot_server", FLAG_STRING, "IP", "next server (default: the jumphost)"}, \
+        {"tftp-root", "tftp_root", FLAG_STRING, "DIR", "directory served read-only over TFTP"}, \
+        {"ipxe-script", "ipxe_script", FLAG_STRING, "URL", "script URL for clients already in iPXE"}
+#define FLAG_DHCP_OPTION \
+        {"dhcp-option", "dhcp_option", FLAG_STRINGS, "NAME=VALUE", "DHCP option for every client (repeatable)"}
+/* clang-format on */
+
 static const struct command_flag flags_network_add[] = {
         {"cidr", "cidr", FLAG_STRING, "CIDR", "prefix of the network, IPv4 or IPv6"},
         {"gateway", "gateway", FLAG_STRING, "IP", "gateway address (default: the first usable one)"},
@@ -12,7 +26,21 @@ static const struct command_flag flags_network_add[] = {
         {"dhcp-range", "dhcp_range", FLAG_STRING, "START-END", "dynamic DHCP pool for unknown clients"},
         {"vni", "vni", FLAG_INT, "N", "VXLAN network identifier"},
         {"bridge", "bridge", FLAG_STRING, "IFACE", "bridge on the hosts (default: br-NAME)"},
-        {"mtu", "mtu", FLAG_INT, "N", "MTU of the network's devices"},
+        {"mtu", "mtu", FLAG_INT, "N", "MTU of the network's devices and DHCP clients"},
+        FLAGS_NETWORK_BOOT,
+        FLAG_DHCP_OPTION,
+        {NULL},
+};
+
+/* Every flag is a change; "none" unsets the MTU or the DHCP range. */
+static const struct command_flag flags_network_set[] = {
+        {"mtu", "mtu", FLAG_STRING, "N|none", "MTU of the network's devices and DHCP clients"},
+        {"dhcp-range", "dhcp_range", FLAG_STRING, "START-END|none", "dynamic DHCP pool for unknown clients"},
+        {"reserve", "reserve", FLAG_STRINGS, "START-END", "reserved ranges, replacing the old (repeatable)"},
+        FLAGS_NETWORK_BOOT,
+        {"no-boot", "no_boot", FLAG_BOOL, NULL, "remove all boot settings (before any new ones)"},
+        FLAG_DHCP_OPTION,
+        {"no-dhcp-option", "no_dhcp_option", FLAG_STRINGS, "NAME", "stop handing out an option (repeatable)"},
         {NULL},
 };
 
@@ -27,6 +55,17 @@ static const struct command_flag flags_cluster_allocate[] = {
 
 static const struct command_flag flags_node_allocate[] = {
         {"mac", "mac", FLAG_STRING, "MAC", "use this MAC (default: a generated 52:54:00 one)"},
+        {NULL},
+};
+
+/* The node's own boot instructions are one of three; issue 12's facts
+ * (BMC, root disk, boot mode) come next to them. */
+static const struct command_flag flags_node_set[] = {
+        {"ipxe-script", "ipxe_script", FLAG_STRING, "URL", "the node's iPXE fetches this script",
+         .group = "boot"},
+        {"boot-file", "boot_file", FLAG_STRING, "FILE", "the node's PXE firmware loads this file",
+         .group = "boot"},
+        {"boot", "boot", FLAG_STRING, "network", "boot as the network says again", .group = "boot"},
         {NULL},
 };
 
@@ -114,6 +153,15 @@ const struct command command_table[] = {
                 .help = "show a network",
         },
         {
+                .words = {"network", "set"},
+                .args = {{"NAME", "name"}},
+                .flags = flags_network_set,
+                .needs_flag = true,
+                .proto = "network.set",
+                .view = VIEW_NETWORK,
+                .help = "change a network (MTU, ranges, boot, options)",
+        },
+        {
                 .words = {"network", "remove"},
                 .args = {{"NAME", "name"}},
                 .proto = "network.remove",
@@ -179,6 +227,15 @@ const struct command command_table[] = {
                 .proto = "cluster.show",
                 .view = VIEW_CLUSTER,
                 .help = "show a cluster",
+        },
+        {
+                .words = {"node", "set"},
+                .args = {{"CLUSTER", "cluster"}, {"NODE", "node"}},
+                .flags = flags_node_set,
+                .needs_flag = true,
+                .proto = "node.set",
+                .view = VIEW_NODE_SET,
+                .help = "change how one node of a cluster boots",
         },
         {
                 .words = {"report", "capacity"},

@@ -55,6 +55,42 @@ bool command_has_prefix(const struct command *c, const char *const *words, size_
         return true;
 }
 
+bool command_flags_alternative(const struct command_flag *a, const struct command_flag *b) {
+        if (a->type == FLAG_FORMAT || b->type == FLAG_FORMAT)
+                return a->type == b->type;
+        return streq(a->group, b->group);
+}
+
+/* Whether flag f is one command_flags_list() names. */
+static bool flag_listed(const struct command_flag *f, const char *group, struct json_object *args) {
+        if (!f->field)
+                return false;
+        if (group && !streq(f->group, group))
+                return false;
+        return !args || json_object_object_get_ex(args, f->field, NULL);
+}
+
+size_t command_flags_list(const struct command *c, const char *group, struct json_object *args,
+                          const char *last, char *buf, size_t size) {
+        size_t n = 0, total = 0, len = 0;
+
+        for (const struct command_flag *f = c->flags; f && f->name; f++)
+                total += flag_listed(f, group, args);
+        buf[0] = '\0';
+        for (const struct command_flag *f = c->flags; f && f->name && len < size; f++) {
+                const char *sep = ", ";
+
+                if (!flag_listed(f, group, args))
+                        continue;
+                if (++n == 1)
+                        sep = "";
+                else if (n == total)
+                        sep = last;
+                len += (size_t)snprintf(buf + len, size - len, "%s--%s", sep, f->name);
+        }
+        return n;
+}
+
 static bool field_is_asked(const struct command *c, const char *field) {
         for (size_t i = 0; i < command_n_args(c); i++)
                 if (streq(c->args[i].field, field))
@@ -63,6 +99,26 @@ static bool field_is_asked(const struct command *c, const char *field) {
                 if (streq(f->field, field))
                         return true;
         return false;
+}
+
+/* The rows' own rules: help shows a group as one [--a | --b], so its
+ * flags stand together; a command that needs a flag has one to give. */
+static int command_check_flags(const struct command *c, const char *name, struct netd_error *err) {
+        bool has_field = false;
+
+        for (const struct command_flag *f = c->flags; f && f->name; f++) {
+                has_field = has_field || f->field;
+                if (!f->group || (f != c->flags && streq(f[-1].group, f->group)))
+                        continue;
+                for (const struct command_flag *o = c->flags; o < f; o++)
+                        if (streq(o->group, f->group))
+                                return error_set(err, NETD_EINTERNAL,
+                                                 "command '%s': the flags of group %s are not together", name,
+                                                 f->group);
+        }
+        if (c->needs_flag && !has_field)
+                return error_set(err, NETD_EINTERNAL, "command '%s': needs a flag but has none", name);
+        return 0;
 }
 
 int command_check(const struct command *c, struct netd_error *err) {
@@ -108,5 +164,5 @@ int command_check(const struct command *c, struct netd_error *err) {
                 if (pf->required && !field_is_asked(c, pf->name))
                         return error_set(err, NETD_EINTERNAL, "command '%s': never sends required field %s",
                                          name, pf->name);
-        return 0;
+        return command_check_flags(c, name, err);
 }

@@ -9,6 +9,7 @@
  * checked beyond their type; netd validates everything. */
 #pragma once
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,6 +34,10 @@ struct command_flag {
         const char *metavar; /* "START-END"; NULL for FLAG_BOOL and FLAG_FORMAT */
         const char *help;
         enum output_format format; /* FLAG_FORMAT only */
+        /* Flags of one group are alternatives: at most one of them may be
+         * given ("boot": --ipxe-script | --boot-file | --boot). They stand
+         * next to each other in the table; NULL: no group. */
+        const char *group;
 };
 
 struct command_arg {
@@ -46,6 +51,7 @@ struct command {
          * optional in the protocol may be left out (only at the end). */
         struct command_arg args[COMMAND_MAX_ARGS + 1];
         const struct command_flag *flags; /* terminated by a NULL name; may be NULL */
+        bool needs_flag;                  /* a change: at least one of its flags must be given */
         const char *proto;                /* "cluster.allocate" */
         enum output_view view;
         const char *help;
@@ -65,12 +71,25 @@ void command_name(const struct command *c, char *buf, size_t size);
 /* Whether its words begin with the `n` words of `words`. */
 bool command_has_prefix(const struct command *c, const char *const *words, size_t n);
 
+/* Whether flags a and b are shown as alternatives, [--a | --b]: two
+ * output formats, or two flags of one group. */
+bool command_flags_alternative(const struct command_flag *a, const struct command_flag *b);
+
+/* The flags of c that belong to `group` (every flag that sends a field
+ * when group is NULL) for a message: "--a, --b or --c" (`last` = "or"),
+ * or only those given in `args` when args is not NULL. Returns how many
+ * were written. */
+size_t command_flags_list(const struct command *c, const char *group, struct json_object *args,
+                          const char *last, char *buf, size_t size);
+
 /* Whether the protocol requires `field` of the command (netd/core/proto.c). */
 bool command_field_required(const struct command *c, const char *field);
 
 /* Check one row against the protocol's table: the command and every field
  * exist with a matching type, every required field is asked for, the view
- * has a text renderer. Returns 0 or NETD_EINTERNAL naming the mismatch. */
+ * has a text renderer; and against itself: a group's flags stand together,
+ * a command that needs a flag has some. Returns 0 or NETD_EINTERNAL naming
+ * the mismatch. */
 int command_check(const struct command *c, struct netd_error *err);
 
 /* ---- the table (command-table.c) ---- */

@@ -8,16 +8,18 @@
 #include <errno.h>
 
 #include "command.h"
+#include "netd/core/dhcp-option.h"
 
 /* Words that make an object rather than name an existing one: the NAME of
  * `network add` is new, the NAME of `network show` is not. */
 static const char *const creating_verbs[] = {"add", "allocate"};
 
-/* Metavars that abbreviate a kind of object. */
+/* Metavars that abbreviate a kind of object, or name a local file. */
 static const struct {
         const char *metavar, *kind;
 } metavar_kinds[] = {
         {"NET", "network"},
+        {"DIR", "path"},
 };
 
 static const char script_head[] =
@@ -238,7 +240,8 @@ static bool kind_listable(const char *kind, size_t len) {
 
 /* The completion kind (see _netctl_value in the script) of a positional
  * argument or a flag's value named `metavar` in command c. */
-static void value_kind(const struct command *c, const char *metavar, char *buf, size_t size) {
+static void value_kind(const struct command *c, const char *metavar, bool positional, char *buf,
+                       size_t size) {
         const char *dot = strchr(c->proto, '.');
         char lower[64];
         size_t len = strlen(metavar);
@@ -264,9 +267,11 @@ static void value_kind(const struct command *c, const char *metavar, char *buf, 
                 snprintf(buf, size, "%s", lower);
                 return;
         }
-        /* NAME is the object the command is about, named by its protocol
-         * command: "network.show" shows a network. */
-        if (streq(metavar, "NAME") && dot && kind_listable(c->proto, (size_t)(dot - c->proto))) {
+        /* The argument NAME is the object the command is about, named by its
+         * protocol command: "network.show" shows a network. A flag's NAME
+         * (--no-dhcp-option NAME) is something else. */
+        if (positional && streq(metavar, "NAME") && dot &&
+            kind_listable(c->proto, (size_t)(dot - c->proto))) {
                 bool creating = false;
 
                 for (size_t i = 0; i < ARRAY_SIZE(creating_verbs); i++)
@@ -277,6 +282,19 @@ static void value_kind(const struct command *c, const char *metavar, char *buf, 
                 }
         }
         snprintf(buf, size, "?");
+}
+
+/* The names --no-dhcp-option takes, from the core's list: "=ntp-server|...". */
+static void dhcp_option_names(char *buf, size_t size) {
+        size_t off = 0;
+
+        buf[0] = '\0';
+        for (unsigned t = 0; t < DHCP_OPTION_TYPE_MAX && off < size; t++) {
+                int r = snprintf(buf + off, size - off, "%s%s", t ? "|" : "=", dhcp_option_name(t));
+                if (r < 0)
+                        break;
+                off += (size_t)r;
+        }
 }
 
 /* Everything the script quotes comes from the table; a quote there would
@@ -291,7 +309,7 @@ static int quoted(FILE *out, const char *s) {
 }
 
 static int command_print(const struct command *c, FILE *out) {
-        char kind[128], name[128];
+        char kind[192], name[128];
         int r = 0;
 
         command_name(c, name, sizeof(name));
@@ -299,7 +317,7 @@ static int command_print(const struct command *c, FILE *out) {
         r |= quoted(out, name);
         fputs(")\n\t\targs=(", out);
         for (size_t i = 0; i < COMMAND_MAX_ARGS && c->args[i].metavar; i++) {
-                value_kind(c, c->args[i].metavar, kind, sizeof(kind));
+                value_kind(c, c->args[i].metavar, true, kind, sizeof(kind));
                 fputs(i ? " " : "", out);
                 r |= quoted(out, kind);
         }
@@ -313,8 +331,10 @@ static int command_print(const struct command *c, FILE *out) {
         for (const struct command_flag *f = c->flags; f && f->name; f++) {
                 if (f->type == FLAG_BOOL || f->type == FLAG_FORMAT)
                         snprintf(kind, sizeof(kind), ".");
+                else if (streq(f->name, "no-dhcp-option"))
+                        dhcp_option_names(kind, sizeof(kind));
                 else
-                        value_kind(c, f->metavar, kind, sizeof(kind));
+                        value_kind(c, f->metavar, false, kind, sizeof(kind));
                 if (f->type == FLAG_STRINGS)
                         strncat(kind, "*", sizeof(kind) - strlen(kind) - 1);
                 fputs(f == c->flags ? "" : " ", out);

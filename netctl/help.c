@@ -37,6 +37,11 @@ static void wrap_piece(struct wrapper *w, const char *fmt, ...) {
         w->col += n;
 }
 
+/* "--flag METAVAR": the left column of the options, a member of a group. */
+static void option_format(const struct command_flag *f, char *buf, size_t size) {
+        snprintf(buf, size, "--%s%s%s", f->name, f->metavar ? " " : "", f->metavar ? f->metavar : "");
+}
+
 static void flag_synopsis(const struct command *c, const struct command_flag *f, char *buf, size_t size) {
         bool required = f->field && command_field_required(c, f->field);
 
@@ -67,12 +72,17 @@ static void synopsis_print(const struct command *c, FILE *out) {
                 wrap_piece(&w, command_field_required(c, c->args[i].field) ? "%s" : "[%s]",
                            c->args[i].metavar);
         for (const struct command_flag *f = c->flags; f && f->name; f++) {
-                /* Alternative output formats read best as one group: [--json | --csv]. */
-                if (f->type == FLAG_FORMAT) {
-                        size_t len = (size_t)snprintf(piece, sizeof(piece), "[--%s", f->name);
-                        while (f[1].name && f[1].type == FLAG_FORMAT && len < sizeof(piece)) {
-                                f++;
-                                len += (size_t)snprintf(piece + len, sizeof(piece) - len, " | --%s", f->name);
+                /* Alternatives read best as one group: [--json | --csv],
+                 * [--ipxe-script URL | --boot network]. */
+                if (f[1].name && command_flags_alternative(f, &f[1])) {
+                        size_t len = (size_t)snprintf(piece, sizeof(piece), "[");
+                        for (;; f++) {
+                                if (len < sizeof(piece))
+                                        option_format(f, piece + len, sizeof(piece) - len);
+                                len = strlen(piece);
+                                if (!f[1].name || !command_flags_alternative(f, &f[1]))
+                                        break;
+                                len += (size_t)snprintf(piece + len, sizeof(piece) - len, " | ");
                         }
                         if (len < sizeof(piece))
                                 snprintf(piece + len, sizeof(piece) - len, "]");
@@ -120,11 +130,6 @@ static void global_options_print(FILE *out) {
                 "  --help, -h       show help (netctl COMMAND --help for one command)\n"
                 "  --version        show the version\n",
                 NETD_DEFAULT_SOCKET);
-}
-
-/* "--flag METAVAR", the left column of the options. */
-static void option_format(const struct command_flag *f, char *buf, size_t size) {
-        snprintf(buf, size, "--%s%s%s", f->name, f->metavar ? " " : "", f->metavar ? f->metavar : "");
 }
 
 void help_command(const struct command *c, FILE *out) {

@@ -31,6 +31,7 @@ enum output_view {
         VIEW_CLUSTER,          /* one cluster object */
         VIEW_CLUSTER_RELEASED, /* the cluster as it was */
         VIEW_NODE_RELEASED,    /* the cluster after the node left */
+        VIEW_NODE_SET,         /* the cluster after a node changed */
         VIEW_CAPACITY,         /* the capacity report, counts as decimal strings */
         VIEW_HOST_LIST,        /* {"hosts": [host...]} */
         VIEW_HOST,             /* one host object */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Clusters: the list, one cluster with its nodes, and what a release
- * gave back. */
+/* Clusters: the list, one cluster with its nodes, what a release gave
+ * back, and a node after node set. */
 #include "reply.h"
 #include "table.h"
 #include "text.h"
 #include "view.h"
+
+/* "iPXE script " and a URL of up to 255 characters. */
+#define NODE_BOOT_TEXT_MAX 300
 
 int view_cluster_list_text(FILE *out, struct json_object *data, struct json_object *args _unused_,
                            struct netd_error *err) {
@@ -31,22 +34,59 @@ int view_cluster_list_text(FILE *out, struct json_object *data, struct json_obje
         return table_print(&t, out, err);
 }
 
+/* The node of that name in the list, or NULL. */
+static struct json_object *node_find(struct json_object *nodes, const char *name) {
+        for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++) {
+                struct json_object *n = json_object_array_get_idx(nodes, i);
+                if (streq(reply_text(n, "name"), name))
+                        return n;
+        }
+        return NULL;
+}
+
+/* A node's own boot instructions (node set), "iPXE script URL" or "file
+ * FILE"; NULL when it boots as its network says. */
+static const char *node_boot_text(struct json_object *node, char *buf, size_t size) {
+        struct json_object *boot = reply_object(node, "boot");
+        const char *v;
+
+        if ((v = reply_text(boot, "ipxe_script")))
+                snprintf(buf, size, "iPXE script %s", v);
+        else if ((v = reply_text(boot, "file")))
+                snprintf(buf, size, "file %s", v);
+        else
+                return NULL;
+        return buf;
+}
+
 int view_cluster_text(FILE *out, struct json_object *data, struct json_object *args _unused_,
                       struct netd_error *err) {
-        static const char *const headers[] = {"NODE", "ROLE", "MAC", "IP", "FQDN", NULL};
+        static const char *const headers[] = {"NODE", "ROLE", "MAC", "IP", "FQDN", NULL},
+                                 *const headers_boot[] = {"NODE", "ROLE", "MAC", "IP", "FQDN", "BOOT", NULL};
         const char *name = reply_text(data, "name"), *domain = reply_text(data, "domain");
         struct json_object *nodes = reply_array(data, "nodes");
         size_t n_nodes = nodes ? json_object_array_length(nodes) : 0, masters = 0;
+        bool any_boot = false;
+        char boot[NODE_BOOT_TEXT_MAX];
         struct table t;
 
         if (!json_object_is_type(data, json_type_object) || !nodes)
                 return reply_malformed(err, "no cluster object");
-        table_init(&t, headers);
+        /* The BOOT column only when a node boots its own way. */
+        for (size_t i = 0; i < n_nodes && !any_boot; i++)
+                any_boot = node_boot_text(json_object_array_get_idx(nodes, i), boot, sizeof(boot)) != NULL;
+        table_init(&t, any_boot ? headers_boot : headers);
         for (size_t i = 0; i < n_nodes; i++) {
                 struct json_object *n = json_object_array_get_idx(nodes, i);
+                const char *own = node_boot_text(n, boot, sizeof(boot));
+
                 masters += streq(reply_text(n, "role"), "master");
-                table_row(&t, reply_text(n, "name"), reply_text(n, "role"), reply_text(n, "mac"),
-                          reply_text(n, "ip"), reply_text(n, "fqdn"));
+                if (any_boot)
+                        table_row(&t, reply_text(n, "name"), reply_text(n, "role"), reply_text(n, "mac"),
+                                  reply_text(n, "ip"), reply_text(n, "fqdn"), own ? own : "network");
+                else
+                        table_row(&t, reply_text(n, "name"), reply_text(n, "role"), reply_text(n, "mac"),
+                                  reply_text(n, "ip"), reply_text(n, "fqdn"));
         }
         if (t.failed)
                 return table_print(&t, out, err);
@@ -97,7 +137,7 @@ int view_cluster_released_text(FILE *out, struct json_object *data, struct json_
 int view_cluster_node_released_text(FILE *out, struct json_object *data, struct json_object *args,
                                     struct netd_error *err) {
         const char *node = reply_text(args, "node"), *ip = NULL;
-        struct json_object *nodes = reply_array(data, "nodes");
+        struct json_object *nodes = reply_array(data, "nodes"), *n;
         size_t left;
 
         if (!json_object_is_type(data, json_type_object) || !nodes)
@@ -105,16 +145,35 @@ int view_cluster_node_released_text(FILE *out, struct json_object *data, struct 
         left = json_object_array_length(nodes);
         /* The reply is the cluster after the release; should it still list
          * the node (the state before), name its address and do not count it. */
-        for (size_t i = 0; i < json_object_array_length(nodes); i++) {
-                struct json_object *n = json_object_array_get_idx(nodes, i);
-                if (streq(reply_text(n, "name"), node)) {
-                        ip = reply_text(n, "ip");
-                        left--;
-                        break;
-                }
+        n = node_find(nodes, node);
+        if (n) {
+                ip = reply_text(n, "ip");
+                left--;
         }
         fprintf(out, "released node %s of cluster %s%s%s%s: %zu %s left\n", text_or_dash(node),
                 text_or_dash(reply_text(data, "name")), ip ? " (" : "", ip ? ip : "", ip ? ")" : "", left,
                 text_plural(left, "node", "nodes"));
+        return 0;
+}
+
+int view_cluster_node_set_text(FILE *out, struct json_object *data, struct json_object *args,
+                               struct netd_error *err) {
+        const char *name = reply_or_arg(NULL, args, "node"), *network = reply_text(data, "network");
+        struct json_object *nodes = reply_array(data, "nodes"), *node;
+        char boot[NODE_BOOT_TEXT_MAX], what[128];
+
+        if (!json_object_is_type(data, json_type_object) || !nodes)
+                return reply_malformed(err, "no cluster object");
+        node = node_find(nodes, name);
+        if (!node) {
+                snprintf(what, sizeof(what), "no node %s in the cluster", name);
+                return reply_malformed(err, what);
+        }
+        fprintf(out, "node %s of %s: ", name, text_or_dash(reply_text(data, "name")));
+        if (node_boot_text(node, boot, sizeof(boot)))
+                fprintf(out, "boots from %s\n", boot);
+        else
+                fprintf(out, "boots as %s%s says\n", network ? "network " : "its network",
+                        network ? network : "");
         return 0;
 }

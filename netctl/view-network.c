@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Networks: the list, one network, its removal, and its attachment to a
- * host (network attach/detach). */
+/* Networks: the list, one network (shown by network show, add and set),
+ * its removal, and its attachment to a host (network attach/detach). */
 #include "netd/core/addr.h"
 #include "netd/core/prefix.h"
 #include "reply.h"
@@ -44,6 +44,42 @@ static void range_text(struct json_object *range, char *buf, size_t size) {
                 snprintf(buf, size, "%s-%s", text_or_dash(start), text_or_dash(end));
 }
 
+/* How the network's DHCP clients boot: rows only for what is set, and
+ * none at all without boot settings. */
+static void boot_text(FILE *out, struct json_object *boot) {
+        const char *file = reply_text(boot, "file"), *efi = reply_text(boot, "file_efi"),
+                   *server = reply_text(boot, "server"), *v;
+
+        if (!boot)
+                return;
+        if (file && efi)
+                text_kv(out, "boot file:", "%s (BIOS), %s (UEFI)", file, efi);
+        else if (file || efi)
+                text_kv(out, "boot file:", "%s (%s)", file ? file : efi, file ? "BIOS and UEFI" : "UEFI");
+        if ((v = reply_text(boot, "ipxe_script")))
+                text_kv(out, "ipxe script:", "%s", v);
+        text_kv(out, "boot server:", "%s", server ? server : "the jumphost's own address");
+        if ((v = reply_text(boot, "tftp_root")))
+                text_kv(out, "tftp root:", "%s", v);
+}
+
+/* One row per DHCP option, the values aligned after the names. */
+static void dhcp_options_text(FILE *out, struct json_object *options) {
+        size_t n = options ? json_object_array_length(options) : 0;
+        int width = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                const char *name = text_or_dash(reply_text(json_object_array_get_idx(options, i), "name"));
+                if ((int)strlen(name) > width)
+                        width = (int)strlen(name);
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct json_object *o = json_object_array_get_idx(options, i);
+                text_kv(out, i == 0 ? "dhcp option:" : "", "%-*s  %s", width,
+                        text_or_dash(reply_text(o, "name")), text_or_dash(reply_text(o, "value")));
+        }
+}
+
 int view_network_text(FILE *out, struct json_object *data, struct json_object *args _unused_,
                       struct netd_error *err) {
         const char *cidr = reply_text(data, "cidr");
@@ -76,6 +112,8 @@ int view_network_text(FILE *out, struct json_object *data, struct json_object *a
         if (dhcp)
                 range_text(dhcp, buf, sizeof(buf));
         text_kv(out, "dhcp range:", "%s", dhcp ? buf : "-");
+        boot_text(out, reply_object(data, "boot"));
+        dhcp_options_text(out, reply_array(data, "dhcp_options"));
         return 0;
 }
 

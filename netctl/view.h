@@ -36,6 +36,8 @@ int view_cluster_released_text(FILE *out, struct json_object *data, struct json_
                                struct netd_error *err);
 int view_cluster_node_released_text(FILE *out, struct json_object *data, struct json_object *args,
                                     struct netd_error *err);
+int view_cluster_node_set_text(FILE *out, struct json_object *data, struct json_object *args,
+                               struct netd_error *err);
 
 /* view-capacity.c: the capacity report, whose counts come as decimal
  * strings and leave as exact JSON numbers. */

@@ -20,9 +20,43 @@
 static const struct proto_field f_none[] = {END};
 static const struct proto_field f_name[] = {S_REQ("name"), END};
 static const struct proto_field f_network_add[] = {
-        S_REQ("name"), S_REQ("cidr"),   S("gateway"), S("domain"), S("interface"),
-        A("reserve"),  S("dhcp_range"), I("vni"),     S("bridge"), I("mtu"),
+        S_REQ("name"),
+        S_REQ("cidr"),
+        S("gateway"),
+        S("domain"),
+        S("interface"),
+        A("reserve"),
+        S("dhcp_range"),
+        I("vni"),
+        S("bridge"),
+        I("mtu"),
+        S("boot_file"),
+        S("boot_file_efi"),
+        S("boot_server"),
+        S("tftp_root"),
+        S("ipxe_script"),
+        A("dhcp_option"),
         END,
+};
+/* mtu and dhcp_range take "none"; reserve replaces the reserved ranges. */
+static const struct proto_field f_network_set[] = {
+        S_REQ("name"),
+        S("mtu"),
+        S("dhcp_range"),
+        A("reserve"),
+        S("boot_file"),
+        S("boot_file_efi"),
+        S("boot_server"),
+        S("tftp_root"),
+        S("ipxe_script"),
+        B("no_boot"),
+        A("dhcp_option"),
+        A("no_dhcp_option"),
+        END,
+};
+/* boot: "network" (drop the node's own boot instructions). */
+static const struct proto_field f_node_set[] = {
+        S_REQ("cluster"), S_REQ("node"), S("ipxe_script"), S("boot_file"), S("boot"), END,
 };
 static const struct proto_field f_cluster_allocate[] = {
         S_REQ("name"), S("network"), S("topology"), I("masters"), I("workers"), A("mac"), END,
@@ -51,6 +85,7 @@ const struct proto_command proto_commands[] = {
         {"network.add", f_network_add, true},
         {"network.list", f_none, false},
         {"network.show", f_name, false},
+        {"network.set", f_network_set, true},
         {"network.remove", f_name, true},
         {"cluster.allocate", f_cluster_allocate, true},
         {"cluster.release", f_name, true},
@@ -58,6 +93,7 @@ const struct proto_command proto_commands[] = {
         {"cluster.show", f_name, false},
         {"node.allocate", f_node_allocate, true},
         {"node.release", f_node_release, true},
+        {"node.set", f_node_set, true},
         {"report.capacity", f_capacity, false},
         {"host.add", f_host_add, true},
         {"host.list", f_none, false},

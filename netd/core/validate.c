@@ -140,3 +140,146 @@ int validate_ifname_check(const char *what, const char *s, struct netd_error *er
                          "%s \"%s\": an interface name is 1-%d characters of A-Z, a-z, 0-9, '_', '.' and '-'",
                          what, error_quote_untrusted(s, q, sizeof(q)), IFNAME_MAX_LEN);
 }
+
+/* Bytes that may not appear in a URL that lands in a dnsmasq option: a
+ * comma ends the option's value, a quote or backslash starts dnsmasq's own
+ * quoting, '#' a comment; spaces and control bytes end the word. */
+static bool url_byte_ok(unsigned char c) {
+        return c > 0x20 && c < 0x7f && c != '"' && c != '#' && c != ',' && c != '\\';
+}
+
+static const char *const url_schemes[] = {"http://", "https://", "tftp://"};
+
+/* The first problem of a URL, or NULL. */
+static const char *url_problem(const char *s) {
+        size_t n = strlen(s), scheme = 0;
+
+        if (n == 0)
+                return "is empty";
+        if (n > VALIDATE_URL_MAX)
+                return "is too long";
+        for (size_t i = 0; i < ARRAY_SIZE(url_schemes); i++)
+                if (strncmp(s, url_schemes[i], strlen(url_schemes[i])) == 0)
+                        scheme = strlen(url_schemes[i]);
+        if (scheme == 0)
+                return "must start with http://, https:// or tftp://";
+        for (size_t i = 0; i < n; i++)
+                if (!url_byte_ok((unsigned char)s[i]))
+                        return "may not contain spaces, control bytes, '\"', '#', ',' or '\\'";
+        if (s[scheme] == '\0' || s[scheme] == '/')
+                return "has no host";
+        return NULL;
+}
+
+bool validate_url(const char *s) {
+        return s && !url_problem(s);
+}
+
+/* The message for `problem` (NULL: none) of a value that may have at most
+ * `limit` characters. */
+static int problem_message(const char *what, const char *s, const char *problem, int limit,
+                           struct netd_error *err) {
+        char q[QUOTE_SIZE];
+
+        if (!problem)
+                return 0;
+        if (!*s)
+                return error_set(err, NETD_EINVALID, "%s is empty", what);
+        if (strlen(s) > (size_t)limit)
+                return error_set(err, NETD_EINVALID, "%s \"%s\" is too long (%zu characters, at most %d)",
+                                 what, error_quote_untrusted(s, q, sizeof(q)), strlen(s), limit);
+        return error_set(err, NETD_EINVALID, "%s \"%s\" %s", what, error_quote_untrusted(s, q, sizeof(q)),
+                         problem);
+}
+
+int validate_url_check(const char *what, const char *s, struct netd_error *err) {
+        if (!s)
+                return error_set(err, NETD_EINVALID, "%s is missing", what);
+        return problem_message(what, s, url_problem(s), VALIDATE_URL_MAX, err);
+}
+
+/* The characters of boot files and directories: nothing a shell, dnsmasq
+ * or TFTP gives a meaning to. */
+static bool path_byte_ok(char c) {
+        return is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '+' || c == '-' ||
+               c == '/';
+}
+
+static bool path_bytes_ok(const char *s) {
+        for (; *s; s++)
+                if (!path_byte_ok(*s))
+                        return false;
+        return true;
+}
+
+/* Component [s, s + n) is "." or "..". */
+static bool is_dot_component(const char *s, size_t n) {
+        return (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.');
+}
+
+/* The first problem of a boot file name, or NULL. */
+static const char *boot_file_problem(const char *s) {
+        size_t n = strlen(s);
+
+        if (n == 0)
+                return "is empty";
+        if (n > VALIDATE_BOOT_FILE_MAX)
+                return "is too long";
+        if (!path_bytes_ok(s))
+                return "may only contain A-Z, a-z, 0-9, '.', '_', '+', '-' and '/'";
+        if (s[0] == '/')
+                return "must be relative to the TFTP root (no leading '/')";
+        if (strstr(s, ".."))
+                return "may not contain \"..\"";
+        if (s[n - 1] == '/')
+                return "names a directory (ends with '/')";
+        return NULL;
+}
+
+bool validate_boot_file(const char *s) {
+        return s && !boot_file_problem(s);
+}
+
+/* The first problem of an absolute directory path, or NULL. */
+static const char *path_problem(const char *s) {
+        size_t n = strlen(s);
+
+        if (n == 0)
+                return "is empty";
+        if (n > VALIDATE_PATH_MAX)
+                return "is too long";
+        if (!path_bytes_ok(s))
+                return "may only contain A-Z, a-z, 0-9, '.', '_', '+', '-' and '/'";
+        if (s[0] != '/')
+                return "must be an absolute path";
+        /* Components between the slashes; one trailing slash is fine. */
+        for (const char *p = s + 1; *p;) {
+                const char *slash = strchr(p, '/');
+                size_t len = slash ? (size_t)(slash - p) : strlen(p);
+
+                if (len == 0)
+                        return "has an empty component (\"//\")";
+                if (is_dot_component(p, len))
+                        return "may not have a \".\" or \"..\" component";
+                if (!slash)
+                        break;
+                p = slash + 1;
+        }
+        return NULL;
+}
+
+bool validate_path(const char *s) {
+        return s && !path_problem(s);
+}
+
+int validate_boot_file_check(const char *what, const char *s, struct netd_error *err) {
+        if (!s)
+                return error_set(err, NETD_EINVALID, "%s is missing", what);
+        return problem_message(what, s, boot_file_problem(s), VALIDATE_BOOT_FILE_MAX, err);
+}
+
+int validate_path_check(const char *what, const char *s, struct netd_error *err) {
+        if (!s)
+                return error_set(err, NETD_EINVALID, "%s is missing", what);
+        return problem_message(what, s, path_problem(s), VALIDATE_PATH_MAX, err);
+}

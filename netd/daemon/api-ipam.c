@@ -4,12 +4,14 @@
 #include <time.h>
 
 #include "api-private.h"
+#include "db/attachment.h"
 #include "db/capacity.h"
 #include "db/cluster.h"
 #include "db/network.h"
 #include "db/node.h"
 #include "json.h"
 #include "netd/core/log.h"
+#include "netd/fabric/fabric.h"
 
 /* A request whose reply waits until dnsmasq serves its change. */
 struct pending {
@@ -86,7 +88,7 @@ static void network_changed(struct api *api, struct request *r, struct json_obje
 
 static void cmd_network_add(struct api *api, struct request *r, struct json_object *args) {
         _cleanup_network_ struct network *n = NULL;
-        _cleanup_free_ const char **reserve = NULL;
+        _cleanup_free_ const char **reserve = NULL, **dhcp_options = NULL;
         struct netd_error err = {0};
         struct network_spec spec = {
                 .name = proto_arg_string(args, "name"),
@@ -96,17 +98,90 @@ static void cmd_network_add(struct api *api, struct request *r, struct json_obje
                 .interface = proto_arg_string(args, "interface"),
                 .dhcp_range = proto_arg_string(args, "dhcp_range"),
                 .bridge = proto_arg_string(args, "bridge"),
+                .boot_file = proto_arg_string(args, "boot_file"),
+                .boot_file_efi = proto_arg_string(args, "boot_file_efi"),
+                .boot_server = proto_arg_string(args, "boot_server"),
+                .tftp_root = proto_arg_string(args, "tftp_root"),
+                .ipxe_script = proto_arg_string(args, "ipxe_script"),
         };
 
         reserve = proto_arg_strings(args, "reserve", &spec.n_reserve);
         spec.reserve = reserve;
         spec.has_vni = proto_arg_int(args, "vni", &spec.vni);
         spec.has_mtu = proto_arg_int(args, "mtu", &spec.mtu);
+        dhcp_options = proto_arg_strings(args, "dhcp_option", &spec.n_dhcp_option);
+        spec.dhcp_option = dhcp_options;
         if (network_add(api->store, &spec, &n, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }
         network_changed(api, r, json_network(n), "added", n->name);
+}
+
+static void on_mtu_synced(struct json_object *hosts, int code, const char *message, void *userdata) {
+        if (code != 0)
+                log_warn("network %s: MTU: %s", (const char *)userdata, message);
+        json_object_put(hosts);
+        free(userdata);
+}
+
+/* The bridges of network `name` carry its MTU: its hosts' passes set the
+ * new one now rather than at their next periodic pass. */
+static void network_mtu_push(struct api *api, const char *name) {
+        _cleanup_free_ struct attachment *ats = NULL;
+        _cleanup_free_ const char **hosts = NULL;
+        struct netd_error err = {0};
+        char *userdata;
+        size_t n = 0;
+
+        if (attachment_list(api->store, name, &ats, &n, &err) < 0) {
+                log_warn("network %s: MTU: %s", name, err.message);
+                return;
+        }
+        if (n == 0)
+                return;
+        hosts = calloc(n, sizeof(*hosts));
+        userdata = strdup(name);
+        if (!hosts || !userdata) {
+                free(userdata);
+                log_warn("network %s: MTU: out of memory", name);
+                return;
+        }
+        for (size_t i = 0; i < n; i++)
+                hosts[i] = ats[i].host;
+        fabric_sync(api->fabric, hosts, n, on_mtu_synced, userdata);
+}
+
+static void cmd_network_set(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_network_ struct network *before = NULL, *after = NULL;
+        _cleanup_free_ const char **reserve = NULL, **dhcp_options = NULL, **no_dhcp_options = NULL;
+        struct netd_error err = {0};
+        struct network_change change = {
+                .name = proto_arg_string(args, "name"),
+                .mtu = proto_arg_string(args, "mtu"),
+                .dhcp_range = proto_arg_string(args, "dhcp_range"),
+                .boot_file = proto_arg_string(args, "boot_file"),
+                .boot_file_efi = proto_arg_string(args, "boot_file_efi"),
+                .boot_server = proto_arg_string(args, "boot_server"),
+                .tftp_root = proto_arg_string(args, "tftp_root"),
+                .ipxe_script = proto_arg_string(args, "ipxe_script"),
+                .no_boot = proto_arg_bool(args, "no_boot"),
+                .has_reserve = json_object_object_get_ex(args, "reserve", NULL),
+        };
+
+        reserve = proto_arg_strings(args, "reserve", &change.n_reserve);
+        change.reserve = reserve;
+        dhcp_options = proto_arg_strings(args, "dhcp_option", &change.n_dhcp_option);
+        change.dhcp_option = dhcp_options;
+        no_dhcp_options = proto_arg_strings(args, "no_dhcp_option", &change.n_no_dhcp_option);
+        change.no_dhcp_option = no_dhcp_options;
+        if (network_set(api->store, &change, &before, &after, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        if (after->mtu != before->mtu)
+                network_mtu_push(api, after->name);
+        network_changed(api, r, json_network(after), "changed", after->name);
 }
 
 static void cmd_network_list(struct api *api, struct request *r, struct json_object *args _unused_) {
@@ -327,6 +402,31 @@ static void cmd_node_release(struct api *api, struct request *r, struct json_obj
         cluster_changed(api, r, after, before, json_cluster(after), what);
 }
 
+static void cmd_node_set(struct api *api, struct request *r, struct json_object *args) {
+        _cleanup_cluster_ struct cluster *before = NULL, *after = NULL;
+        struct netd_error err = {0};
+        struct node_change change = {
+                .cluster = proto_arg_string(args, "cluster"),
+                .node = proto_arg_string(args, "node"),
+                .ipxe_script = proto_arg_string(args, "ipxe_script"),
+                .boot_file = proto_arg_string(args, "boot_file"),
+                .boot = proto_arg_string(args, "boot"),
+        };
+        const struct node *nd;
+        char what[128];
+
+        if (node_set(api->store, &change, &before, &after, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        nd = cluster_find_node(after, change.node);
+        snprintf(what, sizeof(what), "node %s boots %s", change.node,
+                 !nd || nd->boot == NODE_BOOT_NETWORK ? "as its network says"
+                 : nd->boot == NODE_BOOT_FILE         ? "its own file"
+                                                      : "its own iPXE script");
+        cluster_changed(api, r, after, before, json_cluster(after), what);
+}
+
 static void cmd_report_capacity(struct api *api, struct request *r, struct json_object *args) {
         _cleanup_free_ struct capacity *caps = NULL;
         struct capacity lab = {0};
@@ -345,6 +445,7 @@ const struct api_handler api_ipam_handlers[] = {
         {"network.add", cmd_network_add},
         {"network.list", cmd_network_list},
         {"network.show", cmd_network_show},
+        {"network.set", cmd_network_set},
         {"network.remove", cmd_network_remove},
         {"cluster.allocate", cmd_cluster_allocate},
         {"cluster.release", cmd_cluster_release},
@@ -352,6 +453,7 @@ const struct api_handler api_ipam_handlers[] = {
         {"cluster.show", cmd_cluster_show},
         {"node.allocate", cmd_node_allocate},
         {"node.release", cmd_node_release},
+        {"node.set", cmd_node_set},
         {"report.capacity", cmd_report_capacity},
 };
 

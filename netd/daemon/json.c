@@ -26,6 +26,54 @@ static struct json_object *range_json(const struct range *r) {
         return o;
 }
 
+/* "boot": null, or every field with the unset ones null. */
+static struct json_object *network_boot_json(const struct network *n) {
+        struct json_object *o;
+
+        if (!n->has_boot)
+                return NULL;
+        o = json_object_new_object();
+        json_object_object_add(o, "file", string_or_null(n->boot.file));
+        json_object_object_add(o, "file_efi", string_or_null(n->boot.file_efi));
+        json_object_object_add(o, "server", n->boot.has_server ? addr_json(&n->boot.server) : NULL);
+        json_object_object_add(o, "tftp_root", string_or_null(n->boot.tftp_root));
+        json_object_object_add(o, "ipxe_script", string_or_null(n->boot.ipxe_script));
+        return o;
+}
+
+static struct json_object *dhcp_options_json(const struct network *n) {
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < n->n_dhcp_options; i++) {
+                struct json_object *o = json_object_new_object();
+
+                json_object_object_add(o, "name",
+                                       json_object_new_string(dhcp_option_name(n->dhcp_options[i].type)));
+                json_object_object_add(o, "value", json_object_new_string(n->dhcp_options[i].value));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+/* A node's own boot instructions: null, {"ipxe_script": URL} or {"file": F}. */
+static struct json_object *node_boot_json(const struct node *nd) {
+        struct json_object *o;
+
+        switch (nd->boot) {
+        case NODE_BOOT_IPXE_SCRIPT:
+                o = json_object_new_object();
+                json_object_object_add(o, "ipxe_script", json_object_new_string(nd->boot_value));
+                return o;
+        case NODE_BOOT_FILE:
+                o = json_object_new_object();
+                json_object_object_add(o, "file", json_object_new_string(nd->boot_value));
+                return o;
+        case NODE_BOOT_NETWORK:
+                break;
+        }
+        return NULL;
+}
+
 struct json_object *json_network(const struct network *n) {
         struct json_object *o = json_object_new_object(), *reserved = json_object_new_array();
         char buf[PREFIX_STRLEN];
@@ -42,6 +90,8 @@ struct json_object *json_network(const struct network *n) {
                 json_object_array_add(reserved, range_json(&n->reserved[i]));
         json_object_object_add(o, "reserved", reserved);
         json_object_object_add(o, "dhcp_range", n->has_dhcp_range ? range_json(&n->dhcp_range) : NULL);
+        json_object_object_add(o, "boot", network_boot_json(n));
+        json_object_object_add(o, "dhcp_options", dhcp_options_json(n));
         return o;
 }
 
@@ -67,6 +117,7 @@ struct json_object *json_cluster(const struct cluster *c) {
                                        json_object_new_string(mac_format(nd->mac, mac, sizeof(mac))));
                 json_object_object_add(j, "ip", addr_json(&nd->ip));
                 json_object_object_add(j, "fqdn", json_object_new_string(fqdn));
+                json_object_object_add(j, "boot", node_boot_json(nd));
                 json_object_array_add(nodes, j);
         }
         json_object_object_add(o, "nodes", nodes);

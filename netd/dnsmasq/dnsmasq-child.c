@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The managed mode's dnsmasq process: started on netd's dnsmasq.conf,
- * restarted with a growing back-off when it dies, signalled with SIGHUP only
- * once it has answered a query (its handlers are in place only then). */
+ * restarted with a growing back-off when it dies (at once when netd
+ * restarts it), signalled with SIGHUP only once it has answered a query
+ * (its handlers are in place only then). Its version is read once, at
+ * start: dnsmasq before 2.91 crashes on a SIGHUP once a host with set: tags
+ * from dhcp-hostsdir has leased (fixed upstream by f006be7). */
 #include <errno.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "dnsmasq-private.h"
@@ -13,15 +17,23 @@
 
 #define RESTART_BACKOFF_MAX_MS 5000
 
+/* The first version whose SIGHUP does not crash on tagged DHCP hosts. */
+#define HUP_SAFE_MAJOR 2
+#define HUP_SAFE_MINOR 91
+
 struct dnsmasq_child {
         const struct config *cfg;
         char *conf_path, *pid_path;
         pid_t pid;
+        unsigned starts;  /* processes started so far: the generation of the last */
         bool ready;       /* the child answered since it started */
         bool hup_pending; /* a SIGHUP waits for the child to be ready */
         bool restart, freeing;
+        bool hup_safe; /* its version is known and survives a SIGHUP */
         unsigned backoff_ms;
         struct event *restart_ev;
+        pid_t version_pid; /* `dnsmasq --version`, writing into version_fd */
+        int version_fd;
 };
 
 static void on_restart_timer(evutil_socket_t fd _unused_, short what _unused_, void *arg) {
@@ -75,6 +87,62 @@ static void stale_child_stop(struct dnsmasq_child *c) {
         }
 }
 
+/* "Dnsmasq version 2.90  Copyright ..." (or 2.91rc1, 2.92test3): true
+ * when it is HUP_SAFE or later. */
+static bool version_hup_safe(const char *text, unsigned *ret_major, unsigned *ret_minor) {
+        *ret_major = *ret_minor = 0;
+        if (sscanf(text, "Dnsmasq version %u.%u", ret_major, ret_minor) != 2)
+                return false;
+        return *ret_major > HUP_SAFE_MAJOR || (*ret_major == HUP_SAFE_MAJOR && *ret_minor >= HUP_SAFE_MINOR);
+}
+
+static void on_version_exit(pid_t pid _unused_, int status, void *arg) {
+        struct dnsmasq_child *c = arg;
+        char text[256] = "", how[64];
+        ssize_t n = read(c->version_fd, text, sizeof(text) - 1);
+        unsigned major, minor;
+
+        c->version_pid = 0;
+        close(c->version_fd);
+        c->version_fd = -1;
+        if (n > 0)
+                text[n] = '\0';
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+                log_warn("dnsmasq: %s --version %s; it is restarted instead of sent SIGHUP",
+                         c->cfg->dnsmasq_binary, proc_status_string(status, how, sizeof(how)));
+                return;
+        }
+        c->hup_safe = version_hup_safe(text, &major, &minor);
+        if (c->hup_safe)
+                log_info("dnsmasq: %s is version %u.%u", c->cfg->dnsmasq_binary, major, minor);
+        else if (major)
+                log_info("dnsmasq: %s is version %u.%u (before %u.%u, which crash on SIGHUP with tagged "
+                         "hosts): it is restarted instead",
+                         c->cfg->dnsmasq_binary, major, minor, HUP_SAFE_MAJOR, HUP_SAFE_MINOR);
+        else
+                log_warn("dnsmasq: %s --version names no version; it is restarted instead of sent SIGHUP",
+                         c->cfg->dnsmasq_binary);
+}
+
+/* Run `dnsmasq --version` from the loop; until it has answered, the
+ * version counts as one that crashes on SIGHUP. */
+static void version_read_start(struct dnsmasq_child *c) {
+        const char *argv[] = {c->cfg->dnsmasq_binary, "--version", NULL};
+        struct netd_error err = {0};
+        int fds[2];
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+                log_warn("dnsmasq: socketpair: %s", strerror(errno));
+                return;
+        }
+        if (proc_spawn_stdio(argv, fds[1], 0, on_version_exit, c, &c->version_pid, &err) < 0) {
+                log_warn("dnsmasq: %s", err.message);
+                close(fds[0]);
+        } else
+                c->version_fd = fds[0];
+        close(fds[1]);
+}
+
 int dnsmasq_child_new(struct event_base *base, const struct config *cfg, const char *conf_path,
                       const char *pid_path, struct dnsmasq_child **ret, struct netd_error *err) {
         struct dnsmasq_child *c = calloc(1, sizeof(*c));
@@ -83,6 +151,7 @@ int dnsmasq_child_new(struct event_base *base, const struct config *cfg, const c
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         c->cfg = cfg;
         c->backoff_ms = 100;
+        c->version_fd = -1;
         c->conf_path = strdup(conf_path);
         c->pid_path = strdup(pid_path);
         c->restart_ev = evtimer_new(base, on_restart_timer, c);
@@ -91,6 +160,7 @@ int dnsmasq_child_new(struct event_base *base, const struct config *cfg, const c
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         }
         stale_child_stop(c);
+        version_read_start(c);
         *ret = c;
         return 0;
 }
@@ -105,6 +175,10 @@ void dnsmasq_child_free(struct dnsmasq_child *c) {
                 kill(c->pid, SIGTERM);
                 waitpid(c->pid, &status, 0);
         }
+        if (c->version_pid > 0)
+                proc_forget(c->version_pid);
+        if (c->version_fd >= 0)
+                close(c->version_fd);
         if (c->restart_ev)
                 event_free(c->restart_ev);
         free(c->conf_path);
@@ -145,6 +219,7 @@ void dnsmasq_child_start(struct dnsmasq_child *c) {
                 dnsmasq_timer_arm(c->restart_ev, 1000000);
                 return;
         }
+        c->starts++;
         c->ready = false;
         c->hup_pending = false;
         log_info("dnsmasq: started (pid %d, DNS port %u)", (int)c->pid, c->cfg->dns_port);
@@ -156,6 +231,18 @@ void dnsmasq_child_restart(struct dnsmasq_child *c) {
                 kill(c->pid, SIGTERM);
         } else
                 dnsmasq_child_start(c);
+}
+
+unsigned dnsmasq_child_generation(const struct dnsmasq_child *c) {
+        return c->pid > 0 && !c->restart ? c->starts : 0;
+}
+
+unsigned dnsmasq_child_generation_next(const struct dnsmasq_child *c) {
+        return c->pid > 0 && !c->restart ? c->starts : c->starts + 1;
+}
+
+bool dnsmasq_child_hup_safe(const struct dnsmasq_child *c) {
+        return c->hup_safe;
 }
 
 void dnsmasq_child_hup(struct dnsmasq_child *c) {

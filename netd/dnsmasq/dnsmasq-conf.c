@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "dnsmasq-conf.h"
+#include "netd/core/dhcp-option.h"
 #include "netd/core/prefix.h"
 #include "netd/core/mac.h"
 
@@ -17,6 +18,24 @@
 /* Tags of our dhcp-ranges get a prefix so a network named like a dnsmasq
  * built-in tag ("known", "bootp") cannot capture other hosts' options. */
 #define TAG_PREFIX "net-"
+
+/* The tags a node's dhcp-host line sets, which select its own options:
+ * cl-CLUSTER (the cluster's domain) and nd-CLUSTER.NODE (host name, boot
+ * override). Names never hold a dot, so a node tag is unambiguous. A tag
+ * set by a host beats the dhcp-range's tag, so these options win over the
+ * network's whatever the order. */
+#define CLUSTER_TAG "cl-"
+#define NODE_TAG "nd-"
+
+/* Set for DHCP clients that are iPXE already (user class) and for UEFI
+ * x86-64 firmware (client architecture 7 or 9); the boot file lines of
+ * networks and nodes choose by them. */
+#define IPXE_TAG "ipxe"
+#define EFI64_TAG "efi64"
+
+/* The MTU option's range (RFC 2132: at least 68). */
+#define MTU_MIN 68
+#define MTU_MAX 65535
 
 /* netd's responder listens on loopback only. */
 #define RESPONDER_ADDR "127.0.0.1"
@@ -75,6 +94,19 @@ static bool fqdn_build(char *buf, size_t size, const char *prefix, const struct 
         return r > 0 && (size_t)r < size && validate_domain(buf);
 }
 
+/* A node's own boot instructions go into an option value verbatim. */
+static bool node_boot_is_safe(const struct node *nd) {
+        switch (nd->boot) {
+        case NODE_BOOT_NETWORK:
+                return true;
+        case NODE_BOOT_IPXE_SCRIPT:
+                return validate_url(nd->boot_value);
+        case NODE_BOOT_FILE:
+                return validate_boot_file(nd->boot_value);
+        }
+        return false;
+}
+
 /* Every field of a cluster that reaches generated text, checked against
  * its alphabet; any other byte could start a new configuration line. */
 static bool cluster_is_safe(const struct cluster *c) {
@@ -90,10 +122,48 @@ static bool cluster_is_safe(const struct cluster *c) {
         for (size_t i = 0; i < c->n_nodes; i++) {
                 if (!validate_name(c->nodes[i].name) || !addr_is_set(&c->nodes[i].ip))
                         return false;
-                if (!fqdn_build(fqdn, sizeof(fqdn), c->nodes[i].name, c))
+                if (!fqdn_build(fqdn, sizeof(fqdn), c->nodes[i].name, c) || !node_boot_is_safe(&c->nodes[i]))
                         return false;
         }
         return true;
+}
+
+/* Boot settings; each one set must be valid (files and URLs land in an
+ * option value, the root in tftp-root=). */
+static bool network_boot_is_safe(const struct network_boot *b) {
+        if (b->file[0] && !validate_boot_file(b->file))
+                return false;
+        if (b->file_efi[0] && !validate_boot_file(b->file_efi))
+                return false;
+        if (b->has_server && b->server.family != AF_INET)
+                return false;
+        if (b->tftp_root[0] && !validate_path(b->tftp_root))
+                return false;
+        if (b->ipxe_script[0] && !validate_url(b->ipxe_script))
+                return false;
+        return true;
+}
+
+/* Bytes dnsmasq's parser takes literally in an option value; a value also
+ * splits at ',' into the option's items, which dhcp-option.c made. */
+static bool option_value_is_literal(const char *s) {
+        if (isempty(s))
+                return false;
+        for (; *s; s++)
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                      strchr(".-/,", *s)))
+                        return false;
+        return true;
+}
+
+/* A --dhcp-option of a network, checked again from its stored value, as
+ * dnsmasq's dhcp-option= takes it; false when anything is wrong with it. */
+static bool dhcp_option_value(const struct dhcp_option *o, char *buf, size_t size) {
+        struct dhcp_option again;
+
+        if (!dhcp_option_name(o->type) || dhcp_option_from_value(o->type, o->value, &again, NULL) < 0)
+                return false;
+        return dhcp_option_dnsmasq_value(&again, buf, size) && option_value_is_literal(buf);
 }
 
 static bool network_is_safe(const struct network *n) {
@@ -109,6 +179,25 @@ static bool network_is_safe(const struct network *n) {
                 return false;
         if (n->has_dhcp_range && (n->dhcp_range.start.family != family || n->dhcp_range.end.family != family))
                 return false;
+        if (n->mtu != 0 && (n->mtu < MTU_MIN || n->mtu > MTU_MAX))
+                return false;
+        /* boot and options are DHCPv4 settings */
+        if (family != AF_INET && (n->has_boot || n->n_dhcp_options > 0))
+                return false;
+        if (n->has_boot && !network_boot_is_safe(&n->boot))
+                return false;
+        if (n->n_dhcp_options > 0 && !n->dhcp_options)
+                return false;
+        for (size_t i = 0; i < n->n_dhcp_options; i++) {
+                char value[DHCP_OPTION_VALUE_MAX + 1];
+
+                if (!dhcp_option_value(&n->dhcp_options[i], value, sizeof(value)))
+                        return false;
+                /* one value per option */
+                for (size_t j = 0; j < i; j++)
+                        if (n->dhcp_options[j].type == n->dhcp_options[i].type)
+                                return false;
+        }
         return true;
 }
 
@@ -161,6 +250,103 @@ static bool domain_seen_before(struct network *const *nets, size_t i) {
         return false;
 }
 
+/* TFTP is served per interface: the first network on it with a root
+ * names the root. */
+static bool tftp_served(const struct network *n) {
+        return n->cidr.base.family == AF_INET && n->has_boot && n->boot.tftp_root[0] && n->interface[0];
+}
+
+static bool tftp_interface_seen_before(struct network *const *nets, size_t i) {
+        for (size_t j = 0; j < i; j++)
+                if (tftp_served(nets[j]) && streq(nets[j]->interface, nets[i]->interface))
+                        return true;
+        return false;
+}
+
+static bool network_has_option(const struct network *n, enum dhcp_option_type t) {
+        for (size_t i = 0; i < n->n_dhcp_options; i++)
+                if (n->dhcp_options[i].type == t)
+                        return true;
+        return false;
+}
+
+static bool networks_have_dhcp(struct network *const *nets, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (nets[i]->cidr.base.family == AF_INET)
+                        return true;
+        return false;
+}
+
+/* Once for all DHCP networks: the tags that boot lines (networks' and
+ * nodes') choose by. */
+static void dhcp_common_lines(FILE *f) {
+        fputs("dhcp-match=set:" EFI64_TAG ",option:client-arch,7\n", f);
+        fputs("dhcp-match=set:" EFI64_TAG ",option:client-arch,9\n", f);
+        fputs("dhcp-userclass=set:" IPXE_TAG ",iPXE\n", f);
+        /* iPXE's no-pxedhcp: one DISCOVER, no wait for a ProxyDHCP answer */
+        fputs("dhcp-option=tag:" IPXE_TAG ",encap:175,176,1\n", f);
+}
+
+/* Option 67 by client: BIOS PXE gets the file, UEFI x86-64 the EFI file
+ * (else the file), iPXE the script; a PXE ROM thus loads iPXE, and iPXE
+ * the script, never the file again. Options, not dhcp-boot, so a node's
+ * own line (dhcp-opts) overrides them. */
+static void boot_lines(FILE *f, const struct network *n) {
+        const struct network_boot *b = &n->boot;
+        const char *efi = b->file_efi[0] ? b->file_efi : b->file;
+        char a[ADDR_STRLEN];
+
+        if (b->file[0])
+                fprintf(f,
+                        "dhcp-option=tag:" TAG_PREFIX "%s,tag:!" IPXE_TAG ",tag:!" EFI64_TAG
+                        ",option:bootfile-name,%s\n",
+                        n->name, b->file);
+        if (efi[0])
+                fprintf(f,
+                        "dhcp-option=tag:" TAG_PREFIX "%s,tag:!" IPXE_TAG ",tag:" EFI64_TAG
+                        ",option:bootfile-name,%s\n",
+                        n->name, efi);
+        if (b->ipxe_script[0])
+                fprintf(f, "dhcp-option=tag:" TAG_PREFIX "%s,tag:" IPXE_TAG ",option:bootfile-name,%s\n",
+                        n->name, b->ipxe_script);
+        /* without it the next server is dnsmasq's own address on the network */
+        if (b->has_server)
+                fprintf(f, "dhcp-option=tag:" TAG_PREFIX "%s,option:server-ip-address,%s\n", n->name,
+                        fmt_addr(&b->server, a));
+}
+
+/* What DHCP hands out on an IPv4 network, after its dhcp-range. */
+static void dhcp_option_lines(FILE *f, struct network *const *nets, size_t i) {
+        const struct network *n = nets[i];
+        char a[ADDR_STRLEN];
+
+        /* --dhcp-option router=... replaces the gateway */
+        if (!network_has_option(n, DHCP_OPTION_ROUTER))
+                fprintf(f, "dhcp-option=tag:" TAG_PREFIX "%s,option:router,%s\n", n->name,
+                        fmt_addr(&n->gateway, a));
+        /* option 15 for clients without a node of their own; a node's
+         * cluster domain (its host tag) wins over it */
+        fprintf(f, "dhcp-option=tag:" TAG_PREFIX "%s,option:domain-name,%s\n", n->name, n->domain);
+        /* forced: clients such as udhcpc do not ask for option 26 */
+        if (n->mtu)
+                fprintf(f, "dhcp-option-force=tag:" TAG_PREFIX "%s,option:mtu,%u\n", n->name, n->mtu);
+        if (n->has_boot)
+                boot_lines(f, n);
+        if (tftp_served(n) && !tftp_interface_seen_before(nets, i)) {
+                /* read-only; dnsmasq serves only world-readable files */
+                fprintf(f, "enable-tftp=%s\n", n->interface);
+                fprintf(f, "tftp-root=%s,%s\n", n->boot.tftp_root, n->interface);
+        }
+        for (size_t j = 0; j < n->n_dhcp_options; j++) {
+                char value[DHCP_OPTION_VALUE_MAX + 1];
+
+                /* checked by network_is_safe() */
+                dhcp_option_value(&n->dhcp_options[j], value, sizeof(value));
+                fprintf(f, "dhcp-option=tag:" TAG_PREFIX "%s,option:%s,%s\n", n->name,
+                        dhcp_option_name(n->dhcp_options[j].type), value);
+        }
+}
+
 /* The lines every network needs in both modes. `nets[i]` is the one to
  * write; earlier entries are consulted so each domain is claimed once.
  * Managed mode (responder_port != 0) sends the domain to netd's responder,
@@ -172,9 +358,12 @@ static void network_lines(FILE *f, struct network *const *nets, size_t i, unsign
         char zone[80];
 
         fprintf(f, "\n# network %s\n", n->name);
-        /* the domain dnsmasq gives DHCP clients of this subnet (option 15)
-         * and checks the domain part of dhcp-host names against */
-        fprintf(f, "domain=%s,%s\n", n->domain, prefix_format(&n->cidr, cidr, sizeof(cidr)));
+        /* No domain= for DHCP networks: it would name the leases in the
+         * network's domain, where two clusters' master-0 take each other's
+         * name; DHCP clients get option 15 instead (below, and their
+         * cluster's in dhcp-opts). IPv6 networks have no DHCP yet. */
+        if (n->cidr.base.family != AF_INET)
+                fprintf(f, "domain=%s,%s\n", n->domain, prefix_format(&n->cidr, cidr, sizeof(cidr)));
         /* names in our domains never go upstream: dnsmasq's own records
          * answer first, the rest is the responder's or NXDOMAIN */
         if (!domain_seen_before(nets, i)) {
@@ -198,7 +387,7 @@ static void network_lines(FILE *f, struct network *const *nets, size_t i, unsign
                 /* static: only hosts with a dhcp-host entry get an address */
                 fprintf(f, "dhcp-range=set:" TAG_PREFIX "%s,%s,static,%s,%s\n", n->name,
                         fmt_addr(&n->cidr.base, a), mask, LEASE_TIME);
-        fprintf(f, "dhcp-option=tag:" TAG_PREFIX "%s,option:router,%s\n", n->name, fmt_addr(&n->gateway, a));
+        dhcp_option_lines(f, nets, i);
 }
 
 static bool networks_are_safe(struct network *const *nets, size_t n) {
@@ -214,8 +403,9 @@ char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *con
         struct text t;
 
         if (!p || !path_is_safe(p->hosts_dir) || !path_is_safe(p->dhcp_hosts_dir) ||
-            !path_is_safe(p->lease_file) || p->dns_port == 0 || p->dns_port > 65535 ||
-            p->responder_port == 0 || p->responder_port > 65535 || !networks_are_safe(nets, n)) {
+            !path_is_safe(p->dhcp_opts_dir) || !path_is_safe(p->lease_file) || p->dns_port == 0 ||
+            p->dns_port > 65535 || p->responder_port == 0 || p->responder_port > 65535 ||
+            !networks_are_safe(nets, n)) {
                 errno = EINVAL;
                 return NULL;
         }
@@ -243,11 +433,17 @@ char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *con
          * changes never need a restart */
         fprintf(t.f, "hostsdir=%s\n", p->hosts_dir);
         fprintf(t.f, "dhcp-hostsdir=%s\n", p->dhcp_hosts_dir);
+        fprintf(t.f, "dhcp-optsdir=%s\n", p->dhcp_opts_dir);
         fprintf(t.f, "dhcp-leasefile=%s\n", p->lease_file);
         fprintf(t.f, "server=/" PROBE_DOMAIN "/" RESPONDER_ADDR "#%u\n", p->responder_port);
         /* netd owns these subnets: answer clients whose lease we lost at
          * once instead of letting them time out first */
         fputs("dhcp-authoritative\n", t.f);
+        /* a node's names are its FQDN in hosts.d; a name the client sends
+         * would become a lease name in DNS, taken from whoever leased last */
+        fputs("dhcp-ignore-names\n", t.f);
+        if (networks_have_dhcp(nets, n))
+                dhcp_common_lines(t.f);
         for (size_t i = 0; i < n; i++)
                 network_lines(t.f, nets, i, p->responder_port);
         return text_finish(&t);
@@ -263,6 +459,8 @@ char *dnsmasq_conf_networks(struct network *const *nets, size_t n) {
         if (!text_open(&t))
                 return NULL;
         fputs(HEADER_LINE, t.f);
+        if (networks_have_dhcp(nets, n))
+                dhcp_common_lines(t.f);
         for (size_t i = 0; i < n; i++)
                 network_lines(t.f, nets, i, 0);
         return text_finish(&t);
@@ -328,13 +526,47 @@ char *dnsmasq_conf_hosts(const struct cluster *c) {
         return text_finish(&t);
 }
 
-/* "MAC,IP,FQDN", after dhcp-host= (external) or alone in a dhcp-hostsdir
- * file (managed); the same text in both modes keeps them interchangeable. */
+/* "MAC,set:cl-C,set:nd-C.N,IP", after dhcp-host= (external) or alone in a
+ * dhcp-hostsdir file (managed): the same text in both modes. No name: the
+ * node's host name and domain are options (dhcp_opts_write), so the lease
+ * carries no name that DNS would serve in the network's domain. */
 static void dhcp_host_write(FILE *f, const char *prefix, const struct cluster *c, const struct node *nd) {
-        char mac[MAC_STRLEN], a[ADDR_STRLEN], fqdn[FQDN_BUFLEN];
+        char mac[MAC_STRLEN], a[ADDR_STRLEN];
 
-        fqdn_build(fqdn, sizeof(fqdn), nd->name, c);
-        fprintf(f, "%s%s,%s,%s\n", prefix, mac_format(nd->mac, mac, sizeof(mac)), fmt_addr(&nd->ip, a), fqdn);
+        fprintf(f, "%s%s,set:" CLUSTER_TAG "%s,set:" NODE_TAG "%s.%s,%s\n", prefix,
+                mac_format(nd->mac, mac, sizeof(mac)), c->name, c->name, nd->name, fmt_addr(&nd->ip, a));
+}
+
+static bool cluster_has_dhcp(const struct cluster *c) {
+        for (size_t i = 0; i < c->n_nodes; i++)
+                if (c->nodes[i].ip.family == AF_INET)
+                        return true;
+        return false;
+}
+
+/* The options of a cluster's DHCP hosts, after dhcp-option= (external) or
+ * alone in a dhcp-optsdir file (managed): domain CLUSTER.DOMAIN, host name
+ * NODE (option 12 by number: dnsmasq refuses option:hostname), and a
+ * node's own boot file or script over its network's. */
+static void dhcp_opts_write(FILE *f, const char *prefix, const struct cluster *c) {
+        if (!cluster_has_dhcp(c))
+                return;
+        fprintf(f, "%stag:" CLUSTER_TAG "%s,option:domain-name,%s.%s\n", prefix, c->name, c->name, c->domain);
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                const struct node *nd = &c->nodes[i];
+
+                if (nd->ip.family != AF_INET)
+                        continue;
+                fprintf(f, "%stag:" NODE_TAG "%s.%s,12,%s\n", prefix, c->name, nd->name, nd->name);
+                /* the script for iPXE; a file for the rest, so that iPXE
+                 * never loads it again */
+                if (nd->boot == NODE_BOOT_IPXE_SCRIPT)
+                        fprintf(f, "%stag:" NODE_TAG "%s.%s,tag:" IPXE_TAG ",option:bootfile-name,%s\n",
+                                prefix, c->name, nd->name, nd->boot_value);
+                else if (nd->boot == NODE_BOOT_FILE)
+                        fprintf(f, "%stag:" NODE_TAG "%s.%s,tag:!" IPXE_TAG ",option:bootfile-name,%s\n",
+                                prefix, c->name, nd->name, nd->boot_value);
+        }
 }
 
 char *dnsmasq_conf_dhcp_hosts(const struct cluster *c) {
@@ -345,6 +577,15 @@ char *dnsmasq_conf_dhcp_hosts(const struct cluster *c) {
         for (size_t i = 0; i < c->n_nodes; i++)
                 if (c->nodes[i].ip.family == AF_INET)
                         dhcp_host_write(t.f, "", c, &c->nodes[i]);
+        return text_finish(&t);
+}
+
+char *dnsmasq_conf_dhcp_opts(const struct cluster *c) {
+        struct text t;
+
+        if (!cluster_text_open(&t, c))
+                return NULL;
+        dhcp_opts_write(t.f, "", c);
         return text_finish(&t);
 }
 
@@ -362,6 +603,11 @@ char *dnsmasq_conf_cluster(const struct cluster *c) {
         for (size_t i = 0; i < c->n_nodes; i++)
                 if (c->nodes[i].ip.family == AF_INET)
                         dhcp_host_write(t.f, "dhcp-host=", c, &c->nodes[i]);
+        /* here, not in the networks' file: only this cluster's hosts are
+         * concerned, whatever else the administrator's dnsmasq serves */
+        if (cluster_has_dhcp(c))
+                fprintf(t.f, "dhcp-ignore-names=tag:" CLUSTER_TAG "%s\n", c->name);
+        dhcp_opts_write(t.f, "dhcp-option=", c);
         /* host-record gives a PTR to its first name only: the node FQDN
          * leads, and on SNO the api names follow on the same line, so the
          * shared address never gets a second PTR (OpenShift takes the node

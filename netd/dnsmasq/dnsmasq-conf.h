@@ -5,21 +5,30 @@
  * Managed mode (netd's own dnsmasq child):
  *   dnsmasq.conf   network-level settings; a change means a restart
  *   hosts.d/C      hostsdir lines of cluster C (A/AAAA/PTR)   } inotify: read
- *   dhcp-hosts.d/C dhcp-hostsdir lines (MAC,IP,FQDN)          } as written
- * dnsmasq picks up new and changed files by inotify, without a signal;
- * removed DHCP entries need a SIGHUP. Every network domain is routed with
- * server=/DOMAIN/127.0.0.1#PORT to netd's own responder, which answers what
- * the hosts files cannot: `*.apps.C.D` (dnsmasq cannot reload address=
- * lines without a restart) and NODATA/NXDOMAIN for the rest of the domain.
- * DHCP clients get host name NODE (dnsmasq sends the short name) and the
- * network's domain. A per-cluster domain option (dhcp-optsdir) would give
- * them C.D, but dnsmasq 2.90 crashes on the SIGHUP that follows once a
- * client holds a lease of a tagged host, so netd does not use it.
+ *   dhcp-opts.d/C  dhcp-optsdir lines (names, boot overrides) } as written
+ *   dhcp-hosts.d/C dhcp-hostsdir lines (MAC,tags,IP)          }
+ * dnsmasq picks up new and changed files by inotify, without a signal, but
+ * only adds what it reads: removed or changed entries need a SIGHUP (or,
+ * below dnsmasq 2.91, a restart: see dnsmasq-managed.c). Every network
+ * domain is routed with server=/DOMAIN/127.0.0.1#PORT to netd's own
+ * responder, which answers what the hosts files cannot: `*.apps.C.D`
+ * (dnsmasq cannot reload address= lines without a restart) and
+ * NODATA/NXDOMAIN for the rest of the domain.
  *
- * External mode: one conf-dir snippet per cluster (C.conf) with
- * dhcp-host=, host-record= and address= lines, plus `_netd-networks.conf`
- * for per-network lines (names starting with '_' never collide with a
- * cluster's).
+ * DHCP names: a node's dhcp-host line sets the tags cl-C and nd-C.N and
+ * carries no name; its options give host name NODE (12) and domain C.D
+ * (15), which beat the network's own option 15 (a host's tags outrank the
+ * dhcp-range's). Leases thus carry no names and DNS has only the FQDNs of
+ * hosts.d, so two clusters' master-0 never take each other's name.
+ *
+ * Boot: options 67 (boot file by client: BIOS, UEFI x86-64, iPXE) and the
+ * next server per network, over which a node's own option 67 wins the same
+ * way; TFTP from dnsmasq itself (enable-tftp, tftp-root per interface).
+ *
+ * External mode: one conf-dir snippet per cluster (C.conf) with the same
+ * DHCP lines as dhcp-host= and dhcp-option= lines, host-record= and
+ * address= lines, plus `_netd-networks.conf` for per-network lines (names
+ * starting with '_' never collide with a cluster's).
  *
  * Every value that reaches this text was validated on its way into the
  * store; the generators still refuse (return NULL, errno=EINVAL) any field
@@ -37,6 +46,7 @@
 struct dnsmasq_main_params {
         const char *hosts_dir;      /* hostsdir */
         const char *dhcp_hosts_dir; /* dhcp-hostsdir */
+        const char *dhcp_opts_dir;  /* dhcp-optsdir */
         const char *lease_file;     /* dhcp-leasefile */
         unsigned dns_port;          /* port= (53 normally) */
         unsigned responder_port;    /* netd's responder on 127.0.0.1 */
@@ -48,9 +58,12 @@ char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *con
  * each line so PTR answers the node name; api/api-int share the node's
  * line when the VIP is the node's address (SNO), else get their own. */
 char *dnsmasq_conf_hosts(const struct cluster *c);
-/* Managed: dhcp-hostsdir lines of one cluster ("MAC,IP,FQDN"), IPv4 only
- * (an IPv6 cluster gives an empty text). */
+/* Managed: dhcp-hostsdir lines of one cluster ("MAC,set:cl-C,set:nd-C.N,IP"),
+ * IPv4 only (an IPv6 cluster gives an empty text). */
 char *dnsmasq_conf_dhcp_hosts(const struct cluster *c);
+/* Managed: dhcp-optsdir lines of one cluster: its domain, each node's host
+ * name and boot override; IPv4 only. */
+char *dnsmasq_conf_dhcp_opts(const struct cluster *c);
 
 /* External: the conf-dir snippet CLUSTER.conf. */
 char *dnsmasq_conf_cluster(const struct cluster *c);

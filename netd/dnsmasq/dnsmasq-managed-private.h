@@ -15,6 +15,7 @@ struct dnsmasq_probe {
         struct addr expect;
         bool ok;
         uint16_t id;
+        unsigned generation; /* of the child that answered when it was sent (0: none) */
 };
 
 /* The DHCP lease of a released node, to be dropped. */
@@ -26,7 +27,7 @@ struct dnsmasq_lease {
 
 struct dnsmasq_managed {
         struct dnsmasq d;
-        char *dir, *conf_path, *hosts_dir, *dhcp_dir, *lease_path, *pid_path;
+        char *dir, *conf_path, *hosts_dir, *dhcp_dir, *opts_dir, *lease_path, *pid_path;
         struct dnsmasq_responder *responder;
         struct dnsmasq_child *child;
         int probe_fd;
@@ -40,7 +41,12 @@ struct dnsmasq_managed_waiter {
         size_t n_probes;
         struct dnsmasq_lease *leases;
         size_t n_leases;
-        bool needs_hup; /* DHCP entries were removed: dnsmasq must re-read */
+        bool needs_hup;     /* DHCP entries were removed: dnsmasq must re-read */
+        bool needs_restart; /* a node's boot override changed: restart whatever the version */
+        /* Only answers of this generation of the child or later prove the
+         * change (dnsmasq_child_generation()): after a restart, the old
+         * process may still answer. */
+        unsigned min_generation;
 };
 
 static inline struct dnsmasq_managed *MANAGED(struct dnsmasq *d) {

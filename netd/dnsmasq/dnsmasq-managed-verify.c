@@ -2,8 +2,9 @@
 /* Proving a managed change live. A change is done only when dnsmasq answers
  * for it: netd asks its own dnsmasq (on 127.0.0.1, the DNS port) until
  * every new name resolves to its address and every removed one is
- * NXDOMAIN, then has the leases of released nodes dropped with
- * dhcp_release and waits until they are gone from the lease file. */
+ * NXDOMAIN (after a restart: the new process answers so), then has the
+ * leases of released nodes dropped with dhcp_release and waits until they
+ * are gone from the lease file. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -229,6 +230,7 @@ static void probe_send(struct dnsmasq_managed *m, struct dnsmasq_probe *p) {
         int len;
 
         p->id = ++m->next_id;
+        p->generation = dnsmasq_child_generation(m->child);
         len = dns_query_build(p->id, p->name, p->qtype, pkt, sizeof(pkt));
         if (len > 0)
                 send(m->probe_fd, pkt, (size_t)len, 0);
@@ -337,9 +339,13 @@ static void on_probe_reply(evutil_socket_t fd, short what _unused_, void *arg) {
                         return; /* EAGAIN, or ECONNREFUSED while dnsmasq restarts */
                 if (dns_response_parse(pkt, (size_t)n, &r) < 0)
                         continue;
-                dnsmasq_child_answered(m->child);
                 p = probe_find(m, &r, &mw);
-                if (p && probe_matches(p, &r)) {
+                if (!p)
+                        continue;
+                /* an answer to a question asked of this very process */
+                if (p->generation && p->generation == dnsmasq_child_generation(m->child))
+                        dnsmasq_child_answered(m->child);
+                if (p->generation >= mw->min_generation && probe_matches(p, &r)) {
                         p->ok = true;
                         waiter_check(mw);
                 }

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --dnsmasq=managed: netd's own dnsmasq child, on the files of
- * STATE/dnsmasq (dnsmasq.conf, hosts.d/C, dhcp-hosts.d/C, leases).
+ * STATE/dnsmasq (dnsmasq.conf, hosts.d/C, dhcp-opts.d/C, dhcp-hosts.d/C,
+ * leases).
  *
- * A cluster change rewrites that cluster's hosts and dhcp-hosts files,
- * which dnsmasq reads by inotify, and the responder's zone
- * (dnsmasq-responder.c); removed entries need one SIGHUP for every change
- * of the same loop iteration. The change is done once it is proven live
- * (dnsmasq-managed-verify.c). Network-level changes rewrite dnsmasq.conf
- * and restart the child (dnsmasq-child.c). */
+ * A cluster change rewrites that cluster's files, which dnsmasq reads by
+ * inotify, and the responder's zone (dnsmasq-responder.c). dnsmasq only
+ * adds what it reads: removed entries need one SIGHUP for every change of
+ * the same loop iteration, or a restart when its version crashes on SIGHUP
+ * (before 2.91, with our tagged DHCP hosts). A changed boot override
+ * restarts it whatever the version: an option line read by inotify is
+ * added, and only a fresh start is sure to serve exactly the new one. The
+ * change is done once it is proven live (dnsmasq-managed-verify.c).
+ * Network-level changes rewrite dnsmasq.conf and restart the child
+ * (dnsmasq-child.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 
@@ -22,35 +27,46 @@ static void managed_waiter_done(struct dnsmasq_waiter *w) {
 
 /* ---- the files ------------------------------------------------------------ */
 
-/* The DHCP files first and the hosts file last: once a probe sees the new
- * names, the DHCP entries were read before them. */
+/* The DHCP options first, so that a host is never served without its name
+ * and boot override; then its DHCP entries; the hosts file last: once a
+ * probe sees the new names, the DHCP files were read before them. */
 static int cluster_files_write(struct dnsmasq_managed *m, const struct cluster *c, struct netd_error *err) {
-        _cleanup_free_ char *hosts = dnsmasq_conf_hosts(c), *dhcp = dnsmasq_conf_dhcp_hosts(c);
+        _cleanup_free_ char *hosts = dnsmasq_conf_hosts(c), *dhcp = dnsmasq_conf_dhcp_hosts(c),
+                            *opts = dnsmasq_conf_dhcp_opts(c);
         _cleanup_free_ char *hp = file_path_join(m->hosts_dir, c->name);
         _cleanup_free_ char *dp = file_path_join(m->dhcp_dir, c->name);
+        _cleanup_free_ char *op = file_path_join(m->opts_dir, c->name);
         int r;
 
-        if (!hosts || !dhcp)
+        if (!hosts || !dhcp || !opts)
                 return error_set(err, NETD_EINTERNAL, "cluster %s: cannot generate dnsmasq data", c->name);
-        if (!hp || !dp)
+        if (!hp || !dp || !op)
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        r = file_write_atomic(dp, dhcp, err);
+        r = file_write_atomic(op, opts, err);
+        if (r == 0)
+                r = file_write_atomic(dp, dhcp, err);
         if (r == 0)
                 r = file_write_atomic(hp, hosts, err);
         return r;
 }
 
-/* The hosts file goes; the DHCP file is emptied instead (dnsmasq's directory
- * watch then reads an empty file rather than failing to read a vanished
- * one; the SIGHUP drops the entries). Empty files are pruned at start. */
+/* The hosts file goes; the DHCP files are emptied instead (dnsmasq's
+ * directory watch then reads an empty file rather than failing to read a
+ * vanished one; the SIGHUP or restart drops the entries). Empty files are
+ * pruned at start. */
 static void cluster_files_remove(struct dnsmasq_managed *m, const char *name) {
-        _cleanup_free_ char *hp = file_path_join(m->hosts_dir, name), *dp = file_path_join(m->dhcp_dir, name);
-        struct netd_error err = {0};
+        const char *const dirs[] = {m->dhcp_dir, m->opts_dir};
+        _cleanup_free_ char *hp = file_path_join(m->hosts_dir, name);
 
         if (hp)
                 unlink(hp);
-        if (dp && file_write_atomic(dp, "", &err) < 0)
-                log_warn("dnsmasq: %s", err.message);
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+                _cleanup_free_ char *p = file_path_join(dirs[i], name);
+                struct netd_error err = {0};
+
+                if (p && file_write_atomic(p, "", &err) < 0)
+                        log_warn("dnsmasq: %s", err.message);
+        }
 }
 
 static bool keep_cluster_file(const char *name, const char *path _unused_, void *userdata) {
@@ -72,7 +88,31 @@ static int clusters_write(struct dnsmasq_managed *m, struct cluster *const *cl, 
         }
         dnsmasq_dir_prune(m->hosts_dir, keep_cluster_file, &held);
         dnsmasq_dir_prune(m->dhcp_dir, keep_cluster_file, &held);
+        dnsmasq_dir_prune(m->opts_dir, keep_cluster_file, &held);
         return 0;
+}
+
+/* After a restart, only the new child's answers prove the changes under
+ * way (the old one may answer before it exits). */
+static void probing_wait_generation(struct dnsmasq_managed *m, unsigned generation) {
+        for (struct dnsmasq_waiter *w = m->d.waiters; w; w = w->next) {
+                struct dnsmasq_managed_waiter *mw = MANAGED_WAITER(w);
+
+                if (w->state == DNSMASQ_WAITER_PROBING && mw->min_generation < generation)
+                        mw->min_generation = generation;
+        }
+}
+
+/* A node whose boot instructions differ between `old` and `c`. */
+static bool boot_changed(const struct cluster *c, const struct cluster *old) {
+        for (size_t i = 0; i < c->n_nodes; i++) {
+                const struct node *now = &c->nodes[i], *was = cluster_find_node(old, now->name);
+
+                if (was && (was->boot != now->boot ||
+                            (now->boot != NODE_BOOT_NETWORK && !streq(was->boot_value, now->boot_value))))
+                        return true;
+        }
+        return false;
 }
 
 /* ---- the back end ---------------------------------------------------------- */
@@ -93,6 +133,7 @@ static int managed_sync(struct dnsmasq *d, struct store *s, bool clusters, struc
                 &(struct dnsmasq_main_params){
                         .hosts_dir = m->hosts_dir,
                         .dhcp_hosts_dir = m->dhcp_dir,
+                        .dhcp_opts_dir = m->opts_dir,
                         .lease_file = m->lease_path,
                         .dns_port = d->cfg->dns_port,
                         .responder_port = dnsmasq_responder_port(m->responder),
@@ -124,6 +165,8 @@ static int managed_sync(struct dnsmasq *d, struct store *s, bool clusters, struc
                 log_info("dnsmasq: network settings changed; restarting");
                 dnsmasq_child_restart(m->child);
         }
+        /* ready means ready on this configuration */
+        MANAGED_WAITER(w)->min_generation = dnsmasq_child_generation_next(m->child);
 out:
         cluster_list_free(cl, n_cl);
         return r;
@@ -148,26 +191,33 @@ static int managed_change(struct dnsmasq *d, const struct cluster *c, const stru
         if (old)
                 for (size_t i = 0; i < old->n_nodes && !mw->needs_hup; i++)
                         mw->needs_hup = !c || !cluster_find_node(c, old->nodes[i].name);
+        mw->needs_restart = c && old && boot_changed(c, old);
         if (r == 0 && dnsmasq_managed_verify_expect(m, mw, c, old) < 0)
                 r = error_set(err, NETD_EINTERNAL, "out of memory");
         return r;
 }
 
 /* New and changed files reach dnsmasq through its directory watch; only
- * removals need a SIGHUP, one for every change of this loop iteration. */
+ * removals need a SIGHUP, one for every change of this loop iteration, or
+ * a restart (a dnsmasq that crashes on SIGHUP, a changed boot override). */
 static void managed_flush(struct dnsmasq *d) {
         struct dnsmasq_managed *m = MANAGED(d);
-        bool any = false, hup = false;
+        bool any = false, hup = false, restart = false;
 
         for (struct dnsmasq_waiter *w = d->waiters; w; w = w->next)
                 if (w->state == DNSMASQ_WAITER_QUEUED) {
                         w->state = DNSMASQ_WAITER_PROBING;
                         hup |= MANAGED_WAITER(w)->needs_hup;
+                        restart |= MANAGED_WAITER(w)->needs_restart;
                         any = true;
                 }
         if (!any)
                 return;
-        if (hup)
+        if (restart || (hup && !dnsmasq_child_hup_safe(m->child))) {
+                log_debug("dnsmasq: restarting to drop changed DHCP entries");
+                dnsmasq_child_restart(m->child);
+                probing_wait_generation(m, dnsmasq_child_generation_next(m->child));
+        } else if (hup)
                 dnsmasq_child_hup(m->child);
         dnsmasq_managed_verify_run(m);
 }
@@ -181,10 +231,12 @@ static int managed_init(struct dnsmasq *d, struct netd_error *err) {
             !(m->conf_path = file_path_join(m->dir, "dnsmasq.conf")) ||
             !(m->hosts_dir = file_path_join(m->dir, "hosts.d")) ||
             !(m->dhcp_dir = file_path_join(m->dir, "dhcp-hosts.d")) ||
+            !(m->opts_dir = file_path_join(m->dir, "dhcp-opts.d")) ||
             !(m->lease_path = file_path_join(m->dir, "leases")) ||
             !(m->pid_path = file_path_join(m->dir, "dnsmasq.pid")))
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        if (file_mkdir_p(m->hosts_dir, 0755, NULL) < 0 || file_mkdir_p(m->dhcp_dir, 0755, NULL) < 0)
+        if (file_mkdir_p(m->hosts_dir, 0755, NULL) < 0 || file_mkdir_p(m->dhcp_dir, 0755, NULL) < 0 ||
+            file_mkdir_p(m->opts_dir, 0755, NULL) < 0)
                 return error_set(err, NETD_EINTERNAL, "%s: %s", m->dir, strerror(errno));
         r = dnsmasq_responder_new(d->base, &m->responder, err);
         if (r < 0)
@@ -205,6 +257,7 @@ static void managed_done(struct dnsmasq *d) {
         free(m->conf_path);
         free(m->hosts_dir);
         free(m->dhcp_dir);
+        free(m->opts_dir);
         free(m->lease_path);
         free(m->pid_path);
 }

@@ -2,7 +2,7 @@
 /* Inside netd/dnsmasq: the front (dnsmasq.c) and the back ends behind it,
  * one file per mode (config.h's --dnsmasq):
  *
- *   dnsmasq-managed.c   netd's own dnsmasq: hostsdir files, SIGHUP, with
+ *   dnsmasq-managed.c   netd's own dnsmasq: hostsdir files, SIGHUP or restart, with
  *     dnsmasq-managed-verify.c  probes asking dnsmasq, then dhcp_release
  *     dnsmasq-child.c           the supervised dnsmasq process
  *     dnsmasq-responder.c       netd's DNS responder for `*.apps` and the rest
@@ -140,8 +140,17 @@ void dnsmasq_child_free(struct dnsmasq_child *c);
 bool dnsmasq_child_running(const struct dnsmasq_child *c);
 /* Start it unless it runs; a failed start is retried from a timer. */
 void dnsmasq_child_start(struct dnsmasq_child *c);
-/* Stop it and start it again (it re-reads dnsmasq.conf). */
+/* Stop it and start it again (it re-reads dnsmasq.conf and every file),
+ * at once: no back-off. */
 void dnsmasq_child_restart(struct dnsmasq_child *c);
+/* Which start of the child answers now (1 for the first, 2 after a
+ * restart, ...); 0 while none does (stopped, or a restart is under way). */
+unsigned dnsmasq_child_generation(const struct dnsmasq_child *c);
+/* The generation that answers once the restarts asked for are done. */
+unsigned dnsmasq_child_generation_next(const struct dnsmasq_child *c);
+/* Its version (read once, at start) survives a SIGHUP with tagged DHCP
+ * hosts: 2.91 or later. False until the version is known. */
+bool dnsmasq_child_hup_safe(const struct dnsmasq_child *c);
 /* SIGHUP it now, or once it has answered a query (before, it would die). */
 void dnsmasq_child_hup(struct dnsmasq_child *c);
 /* It answered a query: from now on it survives a SIGHUP. */

@@ -49,15 +49,19 @@ check "the reload saw cmp.conf in place" grep -qx cmp.conf "$T/seen"
 
 for c in sno cmp; do
         check "$c.conf exists" test -f "$DIR/$c.conf"
-        pycheck "$c.conf has dhcp-host=MAC,IP,FQDN, host-record=FQDN,IP, address=/apps.$c.$D/VIP" \
+        pycheck "$c.conf has dhcp-host=MAC,set:cl-C,set:nd-C.NODE,IP, the names, host-record=FQDN,IP, address=/apps.$c.$D/VIP" \
                 "$DIR/$c.conf" "$T/$c.json" <<'EOF'
 lines = [l.strip() for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")]
 c = load(sys.argv[2])
 dom = f"{c['name']}.{c['domain']}"
 for n in c["nodes"]:
-    want = f"dhcp-host={n['mac']},{n['ip']},{n['fqdn']}"
-    if want not in lines:
-        fail(f"missing {want!r} in {lines}")
+    c_, node = c["name"], n["name"]
+    for want in (f"dhcp-host={n['mac']},set:cl-{c_},set:nd-{c_}.{node},{n['ip']}",
+                 f"dhcp-option=tag:nd-{c_}.{node},12,{node}"):
+        if want not in lines:
+            fail(f"missing {want!r} in {lines}")
+if f"dhcp-option=tag:cl-{c['name']},option:domain-name,{dom}" not in lines:
+    fail(f"missing the cluster's domain option in {lines}")
     hr = [l for l in lines if l.startswith("host-record=")
           and l[len("host-record="):].split(",")[0] == n["fqdn"]
           and l.split(",")[-1] == n["ip"]]
@@ -126,7 +130,7 @@ check "the reload no longer saw sno.conf" bash -c "! grep -qx sno.conf '$T/seen'
 check "cmp.conf untouched by the release" test -f "$DIR/cmp.conf"
 nctl_ok "allocate node cmp worker-3" allocate node cmp worker-3
 nctl --json cluster show cmp
-w3=$(jget "$T/out" '[",".join(["dhcp-host=" + n["mac"], n["ip"], n["fqdn"]]) for n in d["nodes"] if n["name"] == "worker-3"]')
+w3=$(jget "$T/out" '[",".join(["dhcp-host=" + n["mac"], "set:cl-cmp", "set:nd-cmp.worker-3", n["ip"]]) for n in d["nodes"] if n["name"] == "worker-3"]')
 check "day-2 node in cmp.conf" grep -qxF "$w3" "$DIR/cmp.conf"
 nctl_ok "release node cmp worker-3" release node cmp worker-3
 check "released node gone from cmp.conf" bash -c "! grep -qF worker-3 '$DIR/cmp.conf'"
@@ -154,7 +158,7 @@ if [ "$RC" -eq 0 ]; then
 lines = [l.strip() for l in open(sys.argv[1])]
 c = load(sys.argv[2])
 n = c["nodes"][0]
-for want in (f"dhcp-host={n['mac']},{n['ip']},{n['fqdn']}", f"address=/apps.f1.lab.example/{c['ingress_vip']}"):
+for want in (f"dhcp-host={n['mac']},set:cl-f1,set:nd-f1.{n['name']},{n['ip']}", f"address=/apps.f1.lab.example/{c['ingress_vip']}"):
     if want not in lines:
         fail(f"missing {want!r}")
 EOF

@@ -201,7 +201,7 @@ assert "host hv2 has no --bmc" in text, "no comment for master-1"
 assert "no VM on a libvirt host has MAC 52:54:00:00:0b:03" in text, "no comment for master-2"
 PY
 check "export dnsmasq sno has the dhcp-host line" \
-        grep -qx "dhcp-host=52:54:00:00:0a:01,192.0.2.2,master-0.sno.lab.example" "$T/dnsmasq-sno"
+        grep -qx "dhcp-host=52:54:00:00:0a:01,set:cl-sno,set:nd-sno.master-0,192.0.2.2" "$T/dnsmasq-sno"
 nctl export clusterinstance nosuch
 expect_error "export of an unknown cluster: not-found" 1 not-found
 nctl export siteconfig 'x

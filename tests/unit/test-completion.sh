@@ -102,6 +102,22 @@ expect network add lab --cidr 192.0.2.0/24 -- :: --reserve '!--cidr'
 expect network add lab --reserve 192.0.2.2-192.0.2.9 --re :: --reserve
 expect link add hv1 "" :: veth
 expect network detach lab hv1 -- :: --force
+expect network "" :: set
+expect network set lab --no :: --no-boot --no-dhcp-option '!--mtu'
+expect network set lab --dhcp-option ntp-server=192.0.2.1 --dhcp-option dns-server=192.0.2.53 -- :: \
+	--dhcp-option --no-dhcp-option --boot-file --ipxe-script '!--name'
+expect network set lab --mtu 1400 -- :: --reserve '!--mtu'
+expect network set lab --no-dhcp-option "" :: ntp-server classless-static-route tftp-server '!lab'
+expect network set lab --no-dhcp-option d :: domain-search dns-server '!router'
+expect network add lab --cidr 192.0.2.0/24 --b :: --boot-file --boot-file-efi --boot-server --bridge
+mkdir -p "$tmp/tftp/ipxe"
+expect network add lab --tftp-root "$tmp/tf" :: "$tmp/tftp"
+expect "" :: node
+expect node "" :: set
+expect node set sno master-0 -- :: --ipxe-script --boot-file --boot
+expect node set sno master-0 --boot "" :: network
+expect node set sno master-0 --boot=n :: network
+expect_none node set sno master-0 --ipxe-script ""
 expect -o "" :: json text
 expect report capacity -- :: --csv --json --network
 expect_none frobnicate ""
@@ -150,6 +166,9 @@ expect allocate cluster x --network=i :: infra '!lab'
 expect cluster show "" :: sno big '!master-0' '!lab'
 expect release node "" :: sno big
 expect allocate node s :: sno '!big'
+expect node set "" :: sno big '!lab'
+expect network set "" :: lab infra '!sno'
+expect network set lab --no-dhcp-option "" :: ntp-server router '!lab' '!infra'
 expect host remove "" :: hv1
 expect vm list --host "" :: hv1
 expect fabric sync "" :: hv1

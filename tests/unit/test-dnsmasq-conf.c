@@ -17,6 +17,7 @@
 
 #include "netd/dnsmasq/dnsmasq-conf.h"
 #include "golden.h"
+#include "netd/core/dhcp-option.h"
 #include "netd/core/prefix.h"
 #include "netd/core/mac.h"
 
@@ -45,9 +46,28 @@ static void network_init(struct network *n, const char *name, const char *cidr, 
         }
 }
 
-enum { NET_LAB, NET_DYN, NET_ODD, NET_V6, NET_V6ODD, N_NETS };
+enum { NET_LAB, NET_DYN, NET_ODD, NET_PXE, NET_V6, NET_V6ODD, N_NETS };
 static struct network nets[N_NETS];
 static struct network *net_ptrs[N_NETS];
+
+/* Every --dhcp-option, parsed as `network add` does. */
+static const char *const pxe_options[] = {
+        "ntp-server=192.0.2.5,192.0.2.6",
+        "dns-server=203.0.113.53",
+        "log-server=203.0.113.7",
+        "domain-search=pxe.example,lab.example",
+        "classless-static-route=198.51.100.0/24 via 203.0.113.254,0.0.0.0/0 via 203.0.113.129",
+        "tftp-server=203.0.113.129",
+};
+static struct dhcp_option pxe_opts[ARRAY_SIZE(pxe_options)];
+static struct dhcp_option dyn_opts[1];
+
+static void option_init(struct dhcp_option *o, const char *spec) {
+        struct netd_error err = {0};
+
+        if (dhcp_option_parse(spec, o, &err) < 0)
+                fail_msg("%s: %s", spec, err.message);
+}
 
 static void networks_init(void) {
         /* interface, static DHCP, aligned reverse zone */
@@ -58,6 +78,31 @@ static void networks_init(void) {
         /* the default domain, a prefix without a reverse zone */
         network_init(&nets[NET_ODD], "odd", "203.0.113.64/26", "203.0.113.65", "lab.internal", "eth1", NULL,
                      NULL);
+        /* every DHCP setting: MTU, boot, TFTP, options */
+        network_init(&nets[NET_PXE], "pxe", "203.0.113.128/25", "203.0.113.129", "pxe.example", "br-pxe",
+                     "203.0.113.200", "203.0.113.250");
+        nets[NET_PXE].mtu = 1450;
+        nets[NET_PXE].has_boot = true;
+        strscpy(nets[NET_PXE].boot.file, sizeof(nets[NET_PXE].boot.file), "undionly.kpxe");
+        strscpy(nets[NET_PXE].boot.file_efi, sizeof(nets[NET_PXE].boot.file_efi), "ipxe/snponly.efi");
+        nets[NET_PXE].boot.has_server = true;
+        nets[NET_PXE].boot.server = ip("203.0.113.9");
+        strscpy(nets[NET_PXE].boot.tftp_root, sizeof(nets[NET_PXE].boot.tftp_root), "/srv/tftp");
+        strscpy(nets[NET_PXE].boot.ipxe_script, sizeof(nets[NET_PXE].boot.ipxe_script),
+                "http://203.0.113.129:8080/boot.ipxe?mac=${net0/mac}&x=1");
+        for (size_t i = 0; i < ARRAY_SIZE(pxe_options); i++)
+                option_init(&pxe_opts[i], pxe_options[i]);
+        nets[NET_PXE].dhcp_options = pxe_opts;
+        nets[NET_PXE].n_dhcp_options = ARRAY_SIZE(pxe_opts);
+        /* a jumbo MTU, the BIOS file alone (UEFI clients get it too), no
+         * interface (no TFTP), and a router that replaces the gateway */
+        nets[NET_DYN].mtu = 9000;
+        nets[NET_DYN].has_boot = true;
+        strscpy(nets[NET_DYN].boot.file, sizeof(nets[NET_DYN].boot.file), "pxelinux.0");
+        strscpy(nets[NET_DYN].boot.tftp_root, sizeof(nets[NET_DYN].boot.tftp_root), "/srv/tftp-dyn");
+        option_init(&dyn_opts[0], "router=198.51.100.2");
+        nets[NET_DYN].dhcp_options = dyn_opts;
+        nets[NET_DYN].n_dhcp_options = ARRAY_SIZE(dyn_opts);
         /* IPv6 on an interface already listed */
         network_init(&nets[NET_V6], "v6", "2001:db8:1::/64", "2001:db8:1::1", "v6.example", "br-lab", NULL,
                      NULL);
@@ -104,6 +149,11 @@ static void cluster_init(struct cluster_fixture *f, const char *name, const char
         }
 }
 
+static void node_boot_set(struct node *nd, enum node_boot boot, const char *value) {
+        nd->boot = boot;
+        strscpy(nd->boot_value, sizeof(nd->boot_value), value);
+}
+
 enum { CL_SNO4, CL_COMPACT4, CL_MNO4, CL_SNO6, CL_COMPACT6, N_CLUSTERS };
 static const char *const cluster_case[N_CLUSTERS] = {"sno4", "compact4", "mno4", "sno6", "compact6"};
 static struct cluster_fixture clusters[N_CLUSTERS];
@@ -135,11 +185,17 @@ static void clusters_init(void) {
                                                    {"master-1", "52:54:00:00:06:21", "2001:db8:1::21"},
                                                    {"master-2", "52:54:00:00:06:22", "2001:db8:1::22"},
                                                    {0}});
+        /* boot overrides: an iPXE script, a PXE file */
+        node_boot_set(&clusters[CL_COMPACT4].nodes[1], NODE_BOOT_IPXE_SCRIPT,
+                      "http://192.0.2.1:8080/compact/master-1.ipxe");
+        node_boot_set(&clusters[CL_MNO4].nodes[3], NODE_BOOT_FILE, "worker/pxelinux.0");
+        node_boot_set(&clusters[CL_COMPACT6].nodes[0], NODE_BOOT_IPXE_SCRIPT, "tftp://192.0.2.1/v6.ipxe");
 }
 
 static const struct dnsmasq_main_params golden_params = {
         .hosts_dir = "/var/lib/netd/dnsmasq/hosts.d",
         .dhcp_hosts_dir = "/var/lib/netd/dnsmasq/dhcp-hosts.d",
+        .dhcp_opts_dir = "/var/lib/netd/dnsmasq/dhcp-opts.d",
         .lease_file = "/var/lib/netd/dnsmasq/leases",
         .dns_port = 53,
         .responder_port = 5354,
@@ -192,25 +248,25 @@ static void dnsmasq_test_text(const char *name, const char *text) {
         dnsmasq_test_args(name, arg, "--no-daemon");
 }
 
-/* `dnsmasq --test` never opens the dhcp-hostsdir files, but dnsmasq
- * parses their lines as the values of dhcp-host=: check them in that
- * form. */
-static void dnsmasq_test_dir_lines(const char *name, const char *dhcp_hosts) {
+/* `dnsmasq --test` never opens the dhcp-hostsdir and dhcp-optsdir files,
+ * but dnsmasq parses their lines as the values of dhcp-host= and
+ * dhcp-option= (`option`): check them in that form. */
+static void dnsmasq_test_dir_lines(const char *name, const char *option, const char *lines) {
         _cleanup_free_ char *file = NULL;
         char *conf = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&conf, &size);
 
         assert_non_null(f);
-        assert_non_null(dhcp_hosts);
-        for (const char *p = dhcp_hosts; *p;) {
+        assert_non_null(lines);
+        for (const char *p = lines; *p;) {
                 const char *nl = strchr(p, '\n');
                 assert_non_null(nl); /* every line is terminated */
-                fprintf(f, "dhcp-host=%.*s\n", (int)(nl - p), p);
+                fprintf(f, "%s=%.*s\n", option, (int)(nl - p), p);
                 p = nl + 1;
         }
         assert_int_equal(fclose(f), 0);
-        assert_true(asprintf(&file, "%s.dir-lines.conf", name) > 0);
+        assert_true(asprintf(&file, "%s.%s-lines.conf", name, option) > 0);
         dnsmasq_test_text(file, conf);
         free(conf);
 }
@@ -223,16 +279,17 @@ static void test_main_conf(void **state) {
                 const char *name;
                 size_t first, n;
         } cases[] = {
-                {"main-all", 0, N_NETS},
-                {"main-lab", NET_LAB, 1},
-                {"main-none", 0, 0},
+                {"main-all", 0, N_NETS}, {"main-lab", NET_LAB, 1}, {"main-pxe", NET_PXE, 1},
+                {"main-v6", NET_V6, 2},  {"main-none", 0, 0},
         };
         _cleanup_free_ char *hosts = test_path_join(tmpdir, "hosts.d"),
                             *dhcp = test_path_join(tmpdir, "dhcp-hosts.d"),
+                            *opts = test_path_join(tmpdir, "dhcp-opts.d"),
                             *leases = test_path_join(tmpdir, "leases");
         struct dnsmasq_main_params p = {
                 .hosts_dir = hosts,
                 .dhcp_hosts_dir = dhcp,
+                .dhcp_opts_dir = opts,
                 .lease_file = leases,
                 .dns_port = 15353,
                 .responder_port = 15354,
@@ -240,6 +297,7 @@ static void test_main_conf(void **state) {
 
         (void)mkdir(hosts, 0755);
         (void)mkdir(dhcp, 0755);
+        (void)mkdir(opts, 0755);
 
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
                 _cleanup_free_ char *golden =
@@ -279,14 +337,80 @@ static void test_main_domains(void **state) {
         assert_non_null(strstr(managed, "\nserver=/netd.invalid/127.0.0.1#5354\n"));
         assert_non_null(strstr(managed, "\nhostsdir=/var/lib/netd/dnsmasq/hosts.d\n"));
         assert_non_null(strstr(managed, "\ndhcp-hostsdir=/var/lib/netd/dnsmasq/dhcp-hosts.d\n"));
-        /* dnsmasq 2.90 crashes on SIGHUP with dhcp-optsdir and tagged hosts */
-        assert_null(strstr(managed, "dhcp-optsdir="));
+        /* the clusters' DHCP names and boot overrides; names sent by
+         * clients never become lease names */
+        assert_non_null(strstr(managed, "\ndhcp-optsdir=/var/lib/netd/dnsmasq/dhcp-opts.d\n"));
+        assert_non_null(strstr(managed, "\ndhcp-ignore-names\n"));
+        assert_non_null(strstr(none, "\ndhcp-optsdir=/var/lib/netd/dnsmasq/dhcp-opts.d\n"));
         assert_null(strstr(managed, "addn-hosts="));
         assert_null(strstr(managed, "servers-file="));
 
         assert_null(strstr(external, "server="));
         assert_non_null(strstr(external, "\nlocal=/lab.example/\n"));
         assert_non_null(strstr(external, "\nlocal=/2.0.192.in-addr.arpa/\n"));
+        /* the administrator's other clients keep their names */
+        assert_null(strstr(external, "dhcp-ignore-names"));
+        assert_null(strstr(external, "dhcp-optsdir"));
+}
+
+/* What DHCP hands out per network, whatever the golden files say. */
+static void test_network_dhcp(void **state) {
+        (void)state;
+        _cleanup_free_ char *managed = dnsmasq_conf_main(&golden_params, net_ptrs, N_NETS);
+        _cleanup_free_ char *external = dnsmasq_conf_networks(net_ptrs, N_NETS);
+        _cleanup_free_ char *v6 = dnsmasq_conf_main(&golden_params, net_ptrs + NET_V6, 2);
+        _cleanup_free_ char *none = dnsmasq_conf_networks(NULL, 0);
+        static const char *const both[] = {
+                /* the tags boot lines choose by, once */
+                "\ndhcp-match=set:efi64,option:client-arch,7\ndhcp-match=set:efi64,option:client-arch,9\n"
+                "dhcp-userclass=set:ipxe,iPXE\ndhcp-option=tag:ipxe,encap:175,176,1\n",
+                /* option 15 instead of domain= */
+                "\ndhcp-option=tag:net-lab,option:domain-name,lab.example\n",
+                "\ndhcp-option=tag:net-pxe,option:domain-name,pxe.example\n",
+                /* MTU, forced */
+                "\ndhcp-option-force=tag:net-pxe,option:mtu,1450\n",
+                "\ndhcp-option-force=tag:net-dyn,option:mtu,9000\n",
+                /* boot by client */
+                "\ndhcp-option=tag:net-pxe,tag:!ipxe,tag:!efi64,option:bootfile-name,undionly.kpxe\n",
+                "\ndhcp-option=tag:net-pxe,tag:!ipxe,tag:efi64,option:bootfile-name,ipxe/snponly.efi\n",
+                "\ndhcp-option=tag:net-pxe,tag:ipxe,option:bootfile-name,"
+                "http://203.0.113.129:8080/boot.ipxe?mac=${net0/mac}&x=1\n",
+                "\ndhcp-option=tag:net-pxe,option:server-ip-address,203.0.113.9\n",
+                "\ndhcp-option=tag:net-dyn,tag:!ipxe,tag:!efi64,option:bootfile-name,pxelinux.0\n",
+                "\ndhcp-option=tag:net-dyn,tag:!ipxe,tag:efi64,option:bootfile-name,pxelinux.0\n",
+                /* TFTP on the interface */
+                "\nenable-tftp=br-pxe\ntftp-root=/srv/tftp,br-pxe\n",
+                /* --dhcp-option, routes as dnsmasq takes them */
+                "\ndhcp-option=tag:net-pxe,option:ntp-server,192.0.2.5,192.0.2.6\n",
+                "\ndhcp-option=tag:net-pxe,option:classless-static-route,198.51.100.0/24,203.0.113.254,"
+                "0.0.0.0/0,203.0.113.129\n",
+                "\ndhcp-option=tag:net-pxe,option:domain-search,pxe.example,lab.example\n",
+                "\ndhcp-option=tag:net-pxe,option:tftp-server,203.0.113.129\n",
+                /* a router option replaces the gateway */
+                "\ndhcp-option=tag:net-dyn,option:router,198.51.100.2\n",
+                "\ndhcp-option=tag:net-lab,option:router,192.0.2.1\n",
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(both); i++) {
+                if (!strstr(managed, both[i]))
+                        fail_msg("managed: no %s in:\n%s", both[i], managed);
+                if (!strstr(external, both[i]))
+                        fail_msg("external: no %s in:\n%s", both[i], external);
+        }
+        assert_null(strstr(managed, "option:router,198.51.100.1"));
+        /* no domain= for DHCP networks: lease names would take the
+         * network's domain; IPv6 networks (no DHCP) keep theirs */
+        assert_null(strstr(managed, "domain=lab.example"));
+        assert_null(strstr(external, "domain=pxe.example"));
+        assert_non_null(strstr(managed, "\ndomain=v6.example,2001:db8:1::/64\n"));
+        /* no MTU, boot or TFTP where none is set; no TFTP without an interface */
+        assert_null(strstr(managed, "tag:net-lab,option:mtu"));
+        assert_null(strstr(managed, "tag:net-lab,tag:"));
+        assert_null(strstr(managed, "tftp-dyn"));
+        assert_null(strstr(managed, "dhcp-boot"));
+        /* no DHCP network, no DHCP tags */
+        assert_null(strstr(v6, "dhcp-match"));
+        assert_null(strstr(none, "dhcp-match"));
 }
 
 static void test_networks_conf(void **state) {
@@ -312,7 +436,8 @@ static void test_cluster_files(void **state) {
         for (size_t i = 0; i < N_CLUSTERS; i++) {
                 const struct cluster *c = &clusters[i].c;
                 _cleanup_free_ char *hosts = dnsmasq_conf_hosts(c), *dhcp = dnsmasq_conf_dhcp_hosts(c),
-                                    *conf = dnsmasq_conf_cluster(c), *name = NULL;
+                                    *opts = dnsmasq_conf_dhcp_opts(c), *conf = dnsmasq_conf_cluster(c),
+                                    *name = NULL;
 
                 assert_true(asprintf(&name, "hosts-%s", cluster_case[i]) > 0);
                 golden_check(name, hosts);
@@ -320,13 +445,43 @@ static void test_cluster_files(void **state) {
                 assert_true(asprintf(&name, "dhcp-hosts-%s", cluster_case[i]) > 0);
                 golden_check(name, dhcp);
                 free(name);
+                assert_true(asprintf(&name, "dhcp-opts-%s", cluster_case[i]) > 0);
+                golden_check(name, opts);
+                free(name);
                 assert_true(asprintf(&name, "cluster-%s", cluster_case[i]) > 0);
                 golden_check(name, conf);
                 free(name);
                 name = NULL;
                 assert_true(asprintf(&name, "%s.conf", c->name) > 0);
                 dnsmasq_test_text(name, conf);
-                dnsmasq_test_dir_lines(c->name, dhcp);
+                dnsmasq_test_dir_lines(c->name, "dhcp-host", dhcp);
+                dnsmasq_test_dir_lines(c->name, "dhcp-option", opts);
+        }
+}
+
+/* The tags a cluster's DHCP text may name: set: only cl-CLUSTER and
+ * nd-CLUSTER.NODE of its own nodes (built from validated names), and tag:
+ * those or the boot tags (ipxe, efi64, negated). `key` is "set:" or "tag:". */
+static void assert_own_tags(const struct cluster *c, const char *text, const char *key) {
+        for (const char *p = strstr(text, key); p; p = strstr(p + 1, key)) {
+                char tag[256], want[256];
+                size_t len = strcspn(p + 4, ",\n");
+                bool ok = false;
+
+                assert_true(len < sizeof(tag));
+                memcpy(tag, p + 4, len);
+                tag[len] = '\0';
+                snprintf(want, sizeof(want), "cl-%s", c->name);
+                ok = streq(tag, want);
+                for (size_t i = 0; i < c->n_nodes && !ok; i++) {
+                        snprintf(want, sizeof(want), "nd-%s.%s", c->name, c->nodes[i].name);
+                        ok = streq(tag, want);
+                }
+                if (streq(key, "tag:"))
+                        ok = ok || streq(tag, "ipxe") || streq(tag, "!ipxe");
+                if (!ok)
+                        fail_msg("cluster %s: %s%s is not one of its own tags in:\n%s", c->name, key, tag,
+                                 text);
         }
 }
 
@@ -335,10 +490,15 @@ static void test_cluster_semantics(void **state) {
         (void)state;
         _cleanup_free_ char *sno_hosts = dnsmasq_conf_hosts(&clusters[CL_SNO4].c);
         _cleanup_free_ char *sno_conf = dnsmasq_conf_cluster(&clusters[CL_SNO4].c);
+        _cleanup_free_ char *sno_opts = dnsmasq_conf_dhcp_opts(&clusters[CL_SNO4].c);
         _cleanup_free_ char *compact_hosts = dnsmasq_conf_hosts(&clusters[CL_COMPACT4].c);
+        _cleanup_free_ char *compact_opts = dnsmasq_conf_dhcp_opts(&clusters[CL_COMPACT4].c);
+        _cleanup_free_ char *compact_conf = dnsmasq_conf_cluster(&clusters[CL_COMPACT4].c);
         _cleanup_free_ char *v6_dhcp = dnsmasq_conf_dhcp_hosts(&clusters[CL_SNO6].c);
-        _cleanup_free_ char *v6_conf = dnsmasq_conf_cluster(&clusters[CL_SNO6].c);
+        _cleanup_free_ char *v6_opts = dnsmasq_conf_dhcp_opts(&clusters[CL_COMPACT6].c);
+        _cleanup_free_ char *v6_conf = dnsmasq_conf_cluster(&clusters[CL_COMPACT6].c);
         _cleanup_free_ char *mno_dhcp = dnsmasq_conf_dhcp_hosts(&clusters[CL_MNO4].c);
+        _cleanup_free_ char *mno_opts = dnsmasq_conf_dhcp_opts(&clusters[CL_MNO4].c);
 
         /* SNO: one line for the shared address, node name first (the PTR) */
         assert_string_equal(
@@ -347,22 +507,52 @@ static void test_cluster_semantics(void **state) {
         assert_non_null(strstr(sno_conf, "\nhost-record=master-0.sno.lab.example,api.sno.lab.example,"
                                          "api-int.sno.lab.example,192.0.2.10\n"));
         assert_null(strstr(sno_conf, "host-record=api."));
-        assert_non_null(
-                strstr(sno_conf, "\ndhcp-host=52:54:00:8a:01:02,192.0.2.10,master-0.sno.lab.example\n"));
         assert_non_null(strstr(sno_conf, "\naddress=/apps.sno.lab.example/192.0.2.10\n"));
         /* compact: the VIP has a line of its own */
         assert_non_null(
                 strstr(compact_hosts, "\n192.0.2.23 api.compact.lab.example api-int.compact.lab.example\n"));
         assert_non_null(strstr(compact_hosts, "192.0.2.20 master-0.compact.lab.example\n"));
-        /* IPv6: no DHCP */
+        /* IPv6: no DHCP, so no DHCP names or boot overrides either */
         assert_string_equal(v6_dhcp, "");
-        assert_null(strstr(v6_conf, "dhcp-host="));
-        /* a worker with a given MAC; no set: tag in either mode (dnsmasq
-         * 2.90 crashes on SIGHUP with tagged hosts and dhcp-optsdir), and
-         * external mode keeps the contract's dhcp-host=MAC,IP,FQDN */
-        assert_non_null(strstr(mno_dhcp, "\n02:00:00:00:01:13,198.51.100.13,worker-0.mno.lab.example\n"));
-        assert_null(strstr(mno_dhcp, "set:"));
-        assert_null(strstr(sno_conf, "set:"));
+        assert_string_equal(v6_opts, "");
+        assert_null(strstr(v6_conf, "dhcp-"));
+
+        /* DHCP names: the host line sets the cluster's and the node's tags
+         * and carries no name (it would become a lease name in DNS); the
+         * options give host name NODE and domain CLUSTER.DOMAIN */
+        assert_non_null(
+                strstr(mno_dhcp, "\n02:00:00:00:01:13,set:cl-mno,set:nd-mno.worker-0,198.51.100.13\n"));
+        assert_null(strstr(mno_dhcp, ".lab.example"));
+        assert_string_equal(sno_opts, "tag:cl-sno,option:domain-name,sno.lab.example\n"
+                                      "tag:nd-sno.master-0,12,master-0\n");
+        assert_non_null(strstr(sno_conf,
+                               "\ndhcp-host=52:54:00:8a:01:02,set:cl-sno,set:nd-sno.master-0,192.0.2.10\n"
+                               "dhcp-ignore-names=tag:cl-sno\n"
+                               "dhcp-option=tag:cl-sno,option:domain-name,sno.lab.example\n"
+                               "dhcp-option=tag:nd-sno.master-0,12,master-0\n"));
+        /* boot overrides: the script for iPXE, a file for the rest */
+        assert_non_null(strstr(compact_opts, "\ntag:nd-compact.master-1,tag:ipxe,option:bootfile-name,"
+                                             "http://192.0.2.1:8080/compact/master-1.ipxe\n"));
+        assert_non_null(strstr(compact_conf,
+                               "\ndhcp-option=tag:nd-compact.master-1,tag:ipxe,"
+                               "option:bootfile-name,http://192.0.2.1:8080/compact/master-1.ipxe\n"));
+        assert_null(strstr(compact_opts, "nd-compact.master-0,tag"));
+        assert_non_null(
+                strstr(mno_opts, "\ntag:nd-mno.worker-0,tag:!ipxe,option:bootfile-name,worker/pxelinux.0\n"));
+        /* only the cluster's own tags, in every text and mode */
+        for (size_t i = 0; i < N_CLUSTERS; i++) {
+                const struct cluster *c = &clusters[i].c;
+                _cleanup_free_ char *dhcp = dnsmasq_conf_dhcp_hosts(c), *opts = dnsmasq_conf_dhcp_opts(c),
+                                    *conf = dnsmasq_conf_cluster(c), *hosts = dnsmasq_conf_hosts(c);
+
+                assert_own_tags(c, dhcp, "set:");
+                assert_own_tags(c, conf, "set:");
+                assert_own_tags(c, opts, "tag:");
+                assert_own_tags(c, conf, "tag:");
+                assert_null(strstr(opts, "set:"));
+                assert_null(strstr(hosts, "set:"));
+                assert_null(strstr(hosts, "tag:"));
+        }
 }
 
 /* External mode as dnsmasq reads it: a conf-dir holding every snippet. */
@@ -392,6 +582,9 @@ static void assert_cluster_refused(const struct cluster *c) {
         assert_int_equal(errno, EINVAL);
         errno = 0;
         assert_null(dnsmasq_conf_dhcp_hosts(c));
+        assert_int_equal(errno, EINVAL);
+        errno = 0;
+        assert_null(dnsmasq_conf_dhcp_opts(c));
         assert_int_equal(errno, EINVAL);
         errno = 0;
         assert_null(dnsmasq_conf_cluster(c));
@@ -435,6 +628,44 @@ static void test_cluster_injection(void **state) {
         f = clusters[CL_COMPACT4];
         f.c.nodes = NULL;
         assert_cluster_refused(&f.c);
+
+        /* boot overrides land in an option value */
+        static const char *const bad_urls[] = {
+                "http://192.0.2.1/a.ipxe\ndhcp-range=192.0.2.0,static",
+                "http://192.0.2.1/a,b.ipxe",
+                "http://192.0.2.1/a.ipxe#frag",
+                "http://192.0.2.1/a b.ipxe",
+                "http://192.0.2.1/\"a\".ipxe",
+                "http://192.0.2.1/a\\b",
+                "ftp://192.0.2.1/a.ipxe",
+                "",
+        };
+        static const char *const bad_files[] = {
+                "pxelinux.0\ndhcp-boot=x", "pxe,linux.0", "../etc/shadow", "/abs/pxelinux.0", "a b", "",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad_urls); i++) {
+                f = clusters[CL_COMPACT4];
+                f.c.nodes = f.nodes;
+                node_boot_set(&f.nodes[2], NODE_BOOT_IPXE_SCRIPT, bad_urls[i]);
+                assert_cluster_refused(&f.c);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(bad_files); i++) {
+                f = clusters[CL_COMPACT4];
+                f.c.nodes = f.nodes;
+                node_boot_set(&f.nodes[2], NODE_BOOT_FILE, bad_files[i]);
+                assert_cluster_refused(&f.c);
+        }
+        f = clusters[CL_COMPACT4];
+        f.c.nodes = f.nodes;
+        f.nodes[0].boot = (enum node_boot)7;
+        assert_cluster_refused(&f.c);
+        /* the value of "network" is not used */
+        f = clusters[CL_COMPACT4];
+        f.c.nodes = f.nodes;
+        node_boot_set(&f.nodes[2], NODE_BOOT_NETWORK, "x\ny");
+        _cleanup_free_ char *opts = dnsmasq_conf_dhcp_opts(&f.c);
+        assert_non_null(opts);
+        assert_null(strstr(opts, "nd-compact.master-2,tag:"));
 }
 
 static void test_network_injection(void **state) {
@@ -473,6 +704,14 @@ static void test_network_injection(void **state) {
         assert_null(dnsmasq_conf_main(&p, list, 1));
         assert_int_equal(errno, EINVAL);
         p = golden_params;
+        p.dhcp_opts_dir = "/var/lib/netd/dhcp-opts.d\nport=1";
+        errno = 0;
+        assert_null(dnsmasq_conf_main(&p, list, 1));
+        assert_int_equal(errno, EINVAL);
+        p = golden_params;
+        p.dhcp_opts_dir = NULL;
+        assert_null(dnsmasq_conf_main(&p, list, 1));
+        p = golden_params;
         p.lease_file = "/var/lib/netd/lea ses";
         assert_null(dnsmasq_conf_main(&p, list, 1));
         p = golden_params;
@@ -499,6 +738,108 @@ static void test_network_injection(void **state) {
         _cleanup_free_ char *max = dnsmasq_conf_main(&p, list, 1);
         assert_non_null(strstr(max, "127.0.0.1#65535\n"));
         assert_null(dnsmasq_conf_main(NULL, list, 1));
+}
+
+static void assert_network_refused(struct network *n, const char *what) {
+        struct network *list[] = {&nets[NET_LAB], n};
+
+        errno = 0;
+        if (dnsmasq_conf_main(&golden_params, list, 2))
+                fail_msg("dnsmasq.conf with %s", what);
+        assert_int_equal(errno, EINVAL);
+        errno = 0;
+        if (dnsmasq_conf_networks(list, 2))
+                fail_msg("%s with %s", DNSMASQ_NETWORKS_CONF, what);
+        assert_int_equal(errno, EINVAL);
+}
+
+/* What DHCP hands out: MTU, boot and options are checked again. */
+static void test_network_dhcp_injection(void **state) {
+        (void)state;
+        static const char *const bad_files[] = {
+                "undionly.kpxe\ndhcp-range=1.2.3.4,static",
+                "undionly,kpxe",
+                "../undionly.kpxe",
+                "/srv/tftp/undionly.kpxe",
+                "undionly kpxe",
+                "undionly#kpxe",
+        };
+        static const char *const bad_urls[] = {
+                "http://x/boot.ipxe\nport=1", "http://x/a,b", "http://x/a#b", "http://x/a b", "file:///etc/x",
+        };
+        static const char *const bad_roots[] = {
+                "srv/tftp", "/srv/../etc", "/srv/tftp,eth0", "/srv/tftp\nport=1", "/srv/t ftp", "/srv/./tftp",
+        };
+        struct dhcp_option bad_opt[2];
+        struct network n;
+
+        for (size_t i = 0; i < ARRAY_SIZE(bad_files); i++) {
+                n = nets[NET_PXE];
+                strscpy(n.boot.file, sizeof(n.boot.file), bad_files[i]);
+                assert_network_refused(&n, bad_files[i]);
+                n = nets[NET_PXE];
+                strscpy(n.boot.file_efi, sizeof(n.boot.file_efi), bad_files[i]);
+                assert_network_refused(&n, bad_files[i]);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(bad_urls); i++) {
+                n = nets[NET_PXE];
+                strscpy(n.boot.ipxe_script, sizeof(n.boot.ipxe_script), bad_urls[i]);
+                assert_network_refused(&n, bad_urls[i]);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(bad_roots); i++) {
+                n = nets[NET_PXE];
+                strscpy(n.boot.tftp_root, sizeof(n.boot.tftp_root), bad_roots[i]);
+                assert_network_refused(&n, bad_roots[i]);
+        }
+        n = nets[NET_PXE];
+        n.boot.server = ip("2001:db8::9");
+        assert_network_refused(&n, "an IPv6 next server");
+        n = nets[NET_PXE];
+        n.boot.server = (struct addr){0};
+        assert_network_refused(&n, "a next server without an address");
+        n = nets[NET_PXE];
+        n.mtu = 67;
+        assert_network_refused(&n, "MTU 67");
+        n.mtu = 65536;
+        assert_network_refused(&n, "MTU 65536");
+        /* DHCP settings on an IPv6 network (no DHCP there yet) */
+        n = nets[NET_V6];
+        n.has_boot = true;
+        n.boot = nets[NET_PXE].boot;
+        assert_network_refused(&n, "boot on IPv6");
+        n = nets[NET_V6];
+        n.dhcp_options = pxe_opts;
+        n.n_dhcp_options = 1;
+        assert_network_refused(&n, "options on IPv6");
+        /* options: a value that is not what the parser makes, an unknown
+         * option, the same option twice, a count without options */
+        n = nets[NET_PXE];
+        n.dhcp_options = bad_opt;
+        n.n_dhcp_options = 1;
+        bad_opt[0] = pxe_opts[0];
+        strscpy(bad_opt[0].value, sizeof(bad_opt[0].value), "192.0.2.5\ndhcp-range=192.0.2.0,static");
+        assert_network_refused(&n, "a value with a line");
+        strscpy(bad_opt[0].value, sizeof(bad_opt[0].value), "192.0.2.5 192.0.2.6");
+        assert_network_refused(&n, "a value with a space");
+        strscpy(bad_opt[0].value, sizeof(bad_opt[0].value), "ntp.example");
+        assert_network_refused(&n, "a name for an address");
+        strscpy(bad_opt[0].value, sizeof(bad_opt[0].value), "192.0.2.5#x");
+        assert_network_refused(&n, "a value with a comment");
+        bad_opt[0] = pxe_opts[3];
+        strscpy(bad_opt[0].value, sizeof(bad_opt[0].value), "bad_name!.example");
+        assert_network_refused(&n, "a bad search domain");
+        bad_opt[0] = pxe_opts[4];
+        strscpy(bad_opt[0].value, sizeof(bad_opt[0].value), "foo,bar");
+        assert_network_refused(&n, "a bad route");
+        bad_opt[0] = pxe_opts[0];
+        bad_opt[0].type = DHCP_OPTION_TYPE_MAX;
+        assert_network_refused(&n, "an unknown option");
+        bad_opt[0] = pxe_opts[0];
+        bad_opt[1] = pxe_opts[0];
+        n.n_dhcp_options = 2;
+        assert_network_refused(&n, "one option twice");
+        n.dhcp_options = NULL;
+        assert_network_refused(&n, "options without their array");
 }
 
 static int setup(void **state) {
@@ -528,6 +869,7 @@ int main(void) {
                 cmocka_unit_test(test_networks_conf),     cmocka_unit_test(test_cluster_files),
                 cmocka_unit_test(test_cluster_semantics), cmocka_unit_test(test_conf_dir),
                 cmocka_unit_test(test_cluster_injection), cmocka_unit_test(test_network_injection),
+                cmocka_unit_test(test_network_dhcp),      cmocka_unit_test(test_network_dhcp_injection),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -195,6 +195,57 @@ static void test_cluster_set_remove(void **state _unused_) {
         assert_string_equal(kept, THEIRS);
 }
 
+/* Every DHCP setting of a network and a node's boot override reach the
+ * snippets, which pass the real `dnsmasq --test` before they are put in
+ * place. */
+static void test_dhcp_settings(void **state _unused_) {
+        static const char *const options[] = {
+                "ntp-server=192.0.2.5,192.0.2.6",
+                "domain-search=lab.example",
+                "classless-static-route=203.0.113.0/24 via 198.51.100.254",
+        };
+        struct done_state st = {0};
+        struct netd_error err = {0};
+        _cleanup_cluster_ struct cluster *c = NULL, *ipxe = NULL;
+        _cleanup_free_ char *tftp = dt_path("tftp"), *networks = NULL, *sno = NULL;
+        struct network_spec spec = {
+                .name = "pxe",
+                .cidr = "198.51.100.0/24",
+                .domain = "pxe.example",
+                .interface = "br-pxe",
+                .has_mtu = true,
+                .mtu = 1450,
+                .boot_file = "undionly.kpxe",
+                .boot_file_efi = "ipxe.efi",
+                .boot_server = "198.51.100.9",
+                .tftp_root = tftp,
+                .ipxe_script = "http://198.51.100.1:8080/boot.ipxe",
+                .dhcp_option = (const char **)options,
+                .n_dhcp_option = ARRAY_SIZE(options),
+        };
+
+        reload_counted();
+        assert_int_equal(mkdir(tftp, 0755), 0);
+        if (network_add(dt.f->s, &spec, NULL, &err) < 0)
+                fail_msg("network_add pxe: %s", err.message);
+        dt_new();
+        dt_sync(false, &st, 0);
+        networks = conf_read(DNSMASQ_NETWORKS_CONF);
+        networks = dt_replace(networks, tftp, "TFTP_ROOT");
+        golden_check_in("dnsmasq", "external-networks-pxe", networks);
+
+        c = dt_cluster_allocate("sno", "pxe", "sno", sno_macs, ARRAY_SIZE(sno_macs));
+        assert_int_equal(cluster_get(dt.f->s, "sno", &ipxe, &err), 0);
+        ipxe->nodes[0].boot = NODE_BOOT_IPXE_SCRIPT;
+        strscpy(ipxe->nodes[0].boot_value, sizeof(ipxe->nodes[0].boot_value),
+                "http://198.51.100.1:8080/sno.ipxe");
+        assert_int_equal(dnsmasq_cluster_set(dt.d, ipxe, c, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        sno = conf_read("sno.conf");
+        golden_check_in("dnsmasq", "external-sno-ipxe", sno);
+        assert_no_tmp();
+}
+
 /* A snippet that fails `dnsmasq --test` is not installed. */
 static void test_failed_test(void **state _unused_) {
         struct done_state st = {0};
@@ -271,6 +322,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_sync_writes_snippets, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_sync_only_ours, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cluster_set_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_dhcp_settings, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_failed_test, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_failed_reload, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),

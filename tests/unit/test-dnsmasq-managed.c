@@ -9,10 +9,11 @@
  *   - a "dhcp_release" script on PATH that drops the lease from the file.
  *
  * Checked: the files under STATE/dnsmasq against goldens in
- * tests/data/dnsmasq (NETD_TEST_REGENERATE=1 rewrites them), stale files
- * pruned at start, a change done only once the probes see it, SIGHUP and
- * dhcp_release for released nodes, restarts on network changes and after a
- * crash. */
+ * tests/data/dnsmasq (NETD_TEST_REGENERATE=1 rewrites them), written in
+ * the order dnsmasq must read them, stale files pruned at start, a change
+ * done only once the probes see it, SIGHUP (dnsmasq 2.91 and later) or a
+ * restart (before) and then dhcp_release for released nodes, restarts on
+ * network changes, on changed boot overrides and after a crash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -40,18 +42,30 @@ static const struct node_mac compact_macs[] = {
 
 /* ---- the stand-ins ---- */
 
+/* Its version is STATE/version (2.90 when absent); `events` logs starts,
+ * SIGHUPs and releases in their order; STATE/child-pid exists while it is
+ * up (the stand-in DNS server answers only then, as dnsmasq would). */
 #define FAKE_DNSMASQ                                                                                         \
         "#!/bin/sh\n"                                                                                        \
-        "trap 'echo hup >> @STATE@/hups' HUP\n"                                                              \
-        "trap 'kill $pid 2>/dev/null; exit 0' TERM\n"                                                        \
+        "if [ \"$1\" = --version ]; then\n"                                                                  \
+        "  echo \"Dnsmasq version $(cat @STATE@/version 2>/dev/null || echo 2.90)  Copyright (c) "           \
+        "2000-2024\"\n"                                                                                      \
+        "  echo \"Compile time options: IPv6 GNU-getopt DBus\"\n"                                            \
+        "  echo $$ >> @STATE@/versions\n"                                                                    \
+        "  exit 0\n"                                                                                         \
+        "fi\n"                                                                                               \
+        "trap 'echo hup >> @STATE@/hups; echo hup >> @STATE@/events' HUP\n"                                  \
+        "trap 'rm -f @STATE@/child-pid; kill $pid 2>/dev/null; exit 0' TERM\n"                               \
         "echo \"$*\" > @STATE@/child-args\n"                                                                 \
-        "echo $$ > @STATE@/child-pid\n"                                                                      \
         "echo start >> @STATE@/starts\n"                                                                     \
+        "echo start >> @STATE@/events\n"                                                                     \
+        "echo $$ > @STATE@/child-pid\n"                                                                      \
         "while :; do sleep 1 & pid=$!; wait $pid; done\n"
 
 #define FAKE_DHCP_RELEASE                                                                                    \
         "#!/bin/sh\n"                                                                                        \
         "echo \"$*\" >> @STATE@/released\n"                                                                  \
+        "echo release >> @STATE@/events\n"                                                                   \
         ": > @STATE@/dnsmasq/leases\n"
 
 static struct fake_dns {
@@ -148,6 +162,13 @@ static void relay(const uint8_t *pkt, size_t len) {
         fake.forwarded++;
 }
 
+/* The stand-in dnsmasq runs: its DNS port answers. */
+static bool child_up(void) {
+        _cleanup_free_ char *p = dt_path("child-pid");
+
+        return dt_exists(p);
+}
+
 static void on_fake_query(evutil_socket_t fd, short what _unused_, void *arg _unused_) {
         for (;;) {
                 uint8_t in[DNS_MAX_PACKET], out[DNS_MAX_PACKET];
@@ -159,6 +180,8 @@ static void on_fake_query(evutil_socket_t fd, short what _unused_, void *arg _un
                 n = recvfrom(fd, in, sizeof(in), 0, (struct sockaddr *)&fake.client, &fake.client_len);
                 if (n < 0)
                         return;
+                if (!child_up())
+                        continue;
                 len = dns_answer(in, (size_t)n, hosts_lookup, &hl, 0, out, sizeof(out));
                 if (len <= 0)
                         continue;
@@ -287,19 +310,40 @@ static char *conf_read_fixed(void) {
         return dt_replace(text, from, "127.0.0.1#RESPONDER_PORT\n");
 }
 
-/* hosts.d/CLUSTER and dhcp-hosts.d/CLUSTER against managed-hosts-NAME and
- * managed-dhcp-hosts-NAME. */
+/* hosts.d/CLUSTER, dhcp-hosts.d/CLUSTER and dhcp-opts.d/CLUSTER against
+ * managed-hosts-NAME, managed-dhcp-hosts-NAME and managed-dhcp-opts-NAME. */
 static void cluster_golden(const char *cluster, const char *name) {
-        _cleanup_free_ char *hp = NULL, *dp = NULL, *hosts = NULL, *dhcp = NULL, *hn = NULL, *dn = NULL;
+        static const char *const files[][2] = {
+                {"hosts.d", "managed-hosts"},
+                {"dhcp-hosts.d", "managed-dhcp-hosts"},
+                {"dhcp-opts.d", "managed-dhcp-opts"},
+        };
 
-        assert_true(asprintf(&hp, "dnsmasq/hosts.d/%s", cluster) > 0);
-        assert_true(asprintf(&dp, "dnsmasq/dhcp-hosts.d/%s", cluster) > 0);
-        assert_true(asprintf(&hn, "managed-hosts-%s", name) > 0);
-        assert_true(asprintf(&dn, "managed-dhcp-hosts-%s", name) > 0);
-        hosts = state_read(hp);
-        dhcp = state_read(dp);
-        golden_check_in("dnsmasq", hn, hosts);
-        golden_check_in("dnsmasq", dn, dhcp);
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+                _cleanup_free_ char *path = NULL, *golden = NULL, *text = NULL;
+
+                assert_true(asprintf(&path, "dnsmasq/%s/%s", files[i][0], cluster) > 0);
+                assert_true(asprintf(&golden, "%s-%s", files[i][1], name) > 0);
+                text = state_read(path);
+                golden_check_in("dnsmasq", golden, text);
+        }
+}
+
+/* The stand-in reports `version`; netd reads it once, in dnsmasq_new():
+ * wait until it has (the `dnsmasq --version` process is reaped). */
+static void version_known(const char *version) {
+        _cleanup_free_ char *path = dt_path("version"), *pid = NULL;
+        time_t deadline = time(NULL) + 15;
+
+        test_file_write(path, version);
+        dt_new();
+        wait_lines("versions", 1);
+        pid = state_read("versions");
+        while (kill((pid_t)atoi(pid), 0) == 0) {
+                if (time(NULL) > deadline)
+                        fail_msg("dnsmasq --version (pid %d) never reaped", atoi(pid));
+                event_base_loop(dt.base, EVLOOP_ONCE);
+        }
 }
 
 /* ---- tests ---- */
@@ -315,6 +359,7 @@ static void test_sync_files(void **state _unused_) {
         /* left by clusters released while netd was down, or by a crash */
         state_write("dnsmasq/hosts.d/gone", "192.0.2.99 master-0.gone.lab.example\n");
         state_write("dnsmasq/dhcp-hosts.d/gone", "");
+        state_write("dnsmasq/dhcp-opts.d/gone", "");
         state_write("dnsmasq/hosts.d/.gone.tmp", "");
         state_write("dnsmasq/hosts.d/.hidden", "");
         dt_sync(true, &st, 0);
@@ -325,6 +370,7 @@ static void test_sync_files(void **state _unused_) {
         cluster_golden("compact", "compact");
         assert_null(state_read("dnsmasq/hosts.d/gone"));
         assert_null(state_read("dnsmasq/dhcp-hosts.d/gone"));
+        assert_null(state_read("dnsmasq/dhcp-opts.d/gone"));
         assert_null(state_read("dnsmasq/hosts.d/.gone.tmp"));
         hidden = dt_path("dnsmasq/hosts.d/.hidden");
         assert_true(dt_exists(hidden));
@@ -342,26 +388,32 @@ static void test_sync_files(void **state _unused_) {
         assert_true(fake.forwarded >= 1);
 }
 
-static void test_cluster_changes(void **state _unused_) {
+/* Allocate, release a node, release the cluster, with a dnsmasq of
+ * `version`: what removes DHCP entries sends a SIGHUP (2.91 and later) or
+ * restarts it (before: a SIGHUP would crash it). */
+static void cluster_changes(const char *version, bool hup_safe) {
         struct done_state st = {0};
         struct netd_error err = {0};
         _cleanup_cluster_ struct cluster *c = NULL, *before = NULL, *now = NULL, *old = NULL;
-        _cleanup_free_ char *lease = NULL, *released = NULL, *want = NULL, *dhcp = NULL;
+        _cleanup_free_ char *lease = NULL, *released = NULL, *want = NULL, *dhcp = NULL, *opts = NULL,
+                            *events = NULL;
         char ip[ADDR_STRLEN];
 
-        dt_new();
+        version_known(version);
         dt_sync(false, &st, 0);
         wait_lines("starts", 1); /* its SIGHUP trap is set */
 
-        /* new names: done once dnsmasq answers them; nothing removed, no SIGHUP */
+        /* new names: done once dnsmasq answers them; nothing removed, no signal */
         c = dt_cluster_allocate("compact", NULL, "compact", compact_macs, ARRAY_SIZE(compact_macs));
         assert_int_equal(dnsmasq_cluster_set(dt.d, c, NULL, dt_done, &st, &err), 0);
         dt_wait_done(&st, 0);
         cluster_golden("compact", "compact");
         assert_int_equal(fake.answered, 4); /* three nodes and api from hosts.d */
         assert_int_equal(lines("hups"), 0);
+        assert_int_equal(lines("starts"), 1);
 
-        /* a node released: its lease goes with dhcp_release, dnsmasq gets a SIGHUP */
+        /* a node released: dnsmasq re-reads (SIGHUP or restart), then its
+         * lease goes with dhcp_release */
         addr_format(&c->nodes[2].ip, ip, sizeof(ip));
         assert_true(asprintf(&lease, "1700000000 52:54:00:00:01:02 %s master-2 *\n", ip) > 0);
         state_write("dnsmasq/leases", lease);
@@ -372,18 +424,144 @@ static void test_cluster_changes(void **state _unused_) {
         released = state_read("released");
         assert_true(asprintf(&want, "br-lab %s 52:54:00:00:01:02\n", ip) > 0);
         assert_string_equal(released, want);
-        wait_lines("hups", 1);
+        if (hup_safe) {
+                wait_lines("hups", 1);
+                assert_int_equal(lines("starts"), 1);
+        } else {
+                /* restarted, and the lease released only once the new one was up */
+                events = state_read("events");
+                assert_string_equal(events, "start\nstart\nrelease\n");
+                assert_int_equal(lines("hups"), 0);
+        }
         cluster_golden("compact", "compact-released");
 
-        /* the whole cluster: hosts file gone, DHCP file emptied, names NXDOMAIN */
+        /* the whole cluster: hosts file gone, DHCP files emptied, names NXDOMAIN */
         old = dt_cluster_release("compact");
         assert_int_equal(dnsmasq_cluster_remove(dt.d, old, dt_done, &st, &err), 0);
         dt_wait_done(&st, 0);
         assert_null(state_read("dnsmasq/hosts.d/compact"));
         dhcp = state_read("dnsmasq/dhcp-hosts.d/compact");
         assert_string_equal(dhcp, "");
-        wait_lines("hups", 2);
+        opts = state_read("dnsmasq/dhcp-opts.d/compact");
+        assert_string_equal(opts, "");
+        if (hup_safe) {
+                wait_lines("hups", 2);
+                assert_int_equal(lines("starts"), 1);
+        } else {
+                assert_int_equal(lines("starts"), 3);
+                assert_int_equal(lines("hups"), 0);
+        }
         assert_int_equal(lines("released"), 1); /* no lease left to release */
+}
+
+static void test_cluster_changes_hup(void **state _unused_) {
+        cluster_changes("2.91", true);
+}
+
+static void test_cluster_changes_restart(void **state _unused_) {
+        cluster_changes("2.90", false);
+}
+
+/* A version netd cannot read counts as one that crashes on SIGHUP. */
+static void test_cluster_changes_unknown_version(void **state _unused_) {
+        cluster_changes("unknown", false);
+}
+
+/* dnsmasq reads a cluster's DHCP options before its DHCP hosts, and both
+ * before its names: a host is never served without its name and boot
+ * override, and a name answered proves the DHCP files read. */
+static void test_files_order(void **state _unused_) {
+        struct done_state st = {0};
+        struct netd_error err = {0};
+        _cleanup_cluster_ struct cluster *c = NULL;
+        _cleanup_close_ int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        static const char *const dirs[] = {"dnsmasq/dhcp-opts.d", "dnsmasq/dhcp-hosts.d", "dnsmasq/hosts.d"};
+        int wd[ARRAY_SIZE(dirs)];
+        size_t seen = 0;
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        ssize_t n;
+
+        dt_new();
+        dt_sync(false, &st, 0);
+        assert_true(fd >= 0);
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+                _cleanup_free_ char *p = dt_path(dirs[i]);
+
+                wd[i] = inotify_add_watch(fd, p, IN_MOVED_TO | IN_CLOSE_WRITE);
+                assert_true(wd[i] >= 0);
+        }
+        c = dt_cluster_allocate("sno", NULL, "sno", sno_macs, ARRAY_SIZE(sno_macs));
+        assert_int_equal(dnsmasq_cluster_set(dt.d, c, NULL, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        /* the files as dnsmasq's watch sees them appear: renamed into place */
+        n = read(fd, buf, sizeof(buf));
+        assert_true(n > 0);
+        for (char *p = buf; p < buf + n;) {
+                struct inotify_event *ev = (struct inotify_event *)p;
+
+                p += sizeof(*ev) + ev->len;
+                if (!(ev->mask & IN_MOVED_TO) || !streq(ev->name, "sno"))
+                        continue;
+                if (seen >= ARRAY_SIZE(dirs) || ev->wd != wd[seen])
+                        fail_msg("%s/sno arrived out of order", seen < ARRAY_SIZE(dirs) ? dirs[seen] : "?");
+                seen++;
+        }
+        assert_int_equal(seen, ARRAY_SIZE(dirs));
+        cluster_golden("sno", "sno-alone");
+}
+
+/* A changed boot override restarts dnsmasq, whatever its version: an
+ * option line read by inotify is only added, and a removed one stays. */
+static void test_boot_override_restarts(void **state _unused_) {
+        struct done_state st = {0};
+        struct netd_error err = {0};
+        _cleanup_cluster_ struct cluster *c = NULL, *ipxe = NULL, *file = NULL;
+        _cleanup_free_ char *opts = NULL;
+
+        version_known("2.91");
+        dt_sync(false, &st, 0);
+        c = dt_cluster_allocate("sno", NULL, "sno", sno_macs, ARRAY_SIZE(sno_macs));
+        assert_int_equal(dnsmasq_cluster_set(dt.d, c, NULL, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        assert_int_equal(lines("starts"), 1);
+
+        /* the network's boot -> an iPXE script */
+        assert_int_equal(cluster_get(dt.f->s, "sno", &ipxe, &err), 0);
+        ipxe->nodes[0].boot = NODE_BOOT_IPXE_SCRIPT;
+        strscpy(ipxe->nodes[0].boot_value, sizeof(ipxe->nodes[0].boot_value), "http://192.0.2.1/sno.ipxe");
+        assert_int_equal(dnsmasq_cluster_set(dt.d, ipxe, c, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        cluster_golden("sno", "sno-ipxe");
+        assert_int_equal(lines("starts"), 2);
+
+        /* the same again: nothing to re-read */
+        assert_int_equal(dnsmasq_cluster_set(dt.d, ipxe, ipxe, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        assert_int_equal(lines("starts"), 2);
+
+        /* another script, then a file: restarts */
+        assert_int_equal(cluster_get(dt.f->s, "sno", &file, &err), 0);
+        *file->nodes = ipxe->nodes[0];
+        strscpy(file->nodes[0].boot_value, sizeof(file->nodes[0].boot_value), "http://192.0.2.1/sno-2.ipxe");
+        assert_int_equal(dnsmasq_cluster_set(dt.d, file, ipxe, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        assert_int_equal(lines("starts"), 3);
+        ipxe->nodes[0] = file->nodes[0];
+        file->nodes[0].boot = NODE_BOOT_FILE;
+        strscpy(file->nodes[0].boot_value, sizeof(file->nodes[0].boot_value), "sno/pxelinux.0");
+        assert_int_equal(dnsmasq_cluster_set(dt.d, file, ipxe, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        assert_int_equal(lines("starts"), 4);
+        opts = state_read("dnsmasq/dhcp-opts.d/sno");
+        assert_non_null(
+                strstr(opts, "\ntag:nd-sno.master-0,tag:!ipxe,option:bootfile-name,sno/pxelinux.0\n"));
+
+        /* back to the network's: the line goes, dnsmasq restarts */
+        assert_int_equal(dnsmasq_cluster_set(dt.d, c, file, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        cluster_golden("sno", "sno-alone");
+        assert_int_equal(lines("starts"), 5);
+        assert_int_equal(lines("hups"), 0);
 }
 
 static void test_network_change_restarts(void **state _unused_) {
@@ -441,7 +619,11 @@ static void test_not_served(void **state _unused_) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_sync_files, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_cluster_changes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cluster_changes_hup, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cluster_changes_restart, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cluster_changes_unknown_version, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_files_order, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_boot_override_restarts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_change_restarts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_child_restarted, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_served, setup, teardown),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The schema and its migrations: the version, WAL, reopening, a newer
- * schema refused, the rules the schema enforces by itself, and a database
- * of schema 1 gaining the fabric tables. */
+ * schema refused, the rules the schema enforces by itself, a database of
+ * schema 1 gaining the fabric tables and one of schema 2 the boot tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "cluster-fixture.h"
+#include "db/node.h"
 #include "fabric-fixture.h"
 
 static int fixture_setup(void **state) {
@@ -145,12 +146,103 @@ static void test_migration_from_v1(void **state) {
         assert_int_equal(garbage_count(f->s, "hv1"), 0);
 }
 
+/* A database of schema 2 gains boot settings and DHCP options, and keeps
+ * what it had. */
+static void test_migration_from_v2(void **state) {
+        struct fixture *f = *state;
+        struct netd_error err = {};
+        sqlite3 *db;
+
+        lab_add(f->s);
+        cluster_free(alloc(f->s, "c", "compact", -1, -1));
+        store_close(f->s);
+        f->s = NULL;
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      "DROP TABLE node_boot; DROP TABLE network_dhcp_options;"
+                                      " DROP TABLE network_boot; PRAGMA user_version = 2",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+
+        assert_int_equal(store_open(f->path, &f->s, &err), 0);
+        _cleanup_network_ struct network *n = NULL;
+        assert_int_equal(network_get(f->s, "lab", &n, &err), 0);
+        assert_false(n->has_boot);
+        assert_int_equal(n->n_dhcp_options, 0);
+        assert_int_equal(n->n_reserved, 1);
+        const char *opt[] = {"router=192.0.2.1"};
+        struct network_change ch = {
+                .name = "lab", .ipxe_script = "http://h/a.ipxe", .dhcp_option = opt, .n_dhcp_option = 1};
+        assert_int_equal(network_set(f->s, &ch, NULL, NULL, &err), 0);
+        struct node_change nc = {.cluster = "c", .node = "master-0", .boot_file = "a.efi"};
+        _cleanup_cluster_ struct cluster *c = NULL;
+        assert_int_equal(node_set(f->s, &nc, NULL, &c, &err), 0);
+        assert_int_equal(c->n_nodes, 3);
+        assert_int_equal(cluster_find_node(c, "master-0")->boot, NODE_BOOT_FILE);
+}
+
+/* The boot and option tables hold their rules by themselves. */
+static void test_schema_constraints_boot(void **state) {
+        struct fixture *f = *state;
+        struct netd_error err = {};
+        sqlite3_stmt *stmt;
+        sqlite3 *db;
+
+        lab_add(f->s);
+        cluster_free(alloc(f->s, "c", NULL, -1, -1));
+        const char *opts[] = {"router=192.0.2.1", "ntp-server=192.0.2.5"};
+        struct network_change ch = {.name = "lab", .boot_file = "a", .dhcp_option = opts, .n_dhcp_option = 2};
+        assert_int_equal(network_set(f->s, &ch, NULL, NULL, &err), 0);
+        struct node_change nc = {.cluster = "c", .node = "master-0", .boot_file = "a"};
+        assert_int_equal(node_set(f->s, &nc, NULL, NULL, &err), 0);
+
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        assert_int_equal(raw_exec(db, "PRAGMA foreign_keys = ON", NULL), SQLITE_OK);
+        assert_int_equal(raw_exec(db,
+                                  "INSERT INTO network_dhcp_options (network_id, name, value, position)"
+                                  " SELECT id, 'router', '192.0.2.2', 9 FROM networks",
+                                  "UNIQUE constraint failed"),
+                         SQLITE_CONSTRAINT);
+        assert_int_equal(raw_exec(db,
+                                  "INSERT INTO network_dhcp_options (network_id, name, value, position)"
+                                  " SELECT id, 'log-server', '192.0.2.2', 0 FROM networks",
+                                  "UNIQUE constraint failed"),
+                         SQLITE_CONSTRAINT);
+        assert_int_equal(raw_exec(db, "UPDATE network_boot SET file = NULL", "CHECK constraint failed"),
+                         SQLITE_CONSTRAINT);
+        assert_int_equal(raw_exec(db, "UPDATE node_boot SET kind = 'pxe'", "CHECK constraint failed"),
+                         SQLITE_CONSTRAINT);
+        assert_int_equal(raw_exec(db, "UPDATE node_boot SET value = ''", "CHECK constraint failed"),
+                         SQLITE_CONSTRAINT);
+        assert_int_equal(raw_exec(db,
+                                  "INSERT INTO node_boot (node_id, kind, value) VALUES (999, 'file', 'a')",
+                                  "FOREIGN KEY constraint failed"),
+                         SQLITE_CONSTRAINT);
+        sqlite3_close(db);
+
+        /* They go with their network and node. */
+        assert_int_equal(cluster_release(f->s, "c", NULL, &err), 0);
+        assert_int_equal(network_remove(f->s, "lab", &err), 0);
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT (SELECT count(*) FROM network_boot) +"
+                                            " (SELECT count(*) FROM network_dhcp_options) +"
+                                            " (SELECT count(*) FROM node_boot)",
+                                            -1, &stmt, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+}
+
 int main(void) {
 #define T(t) cmocka_unit_test_setup_teardown(t, fixture_setup, fixture_teardown)
         const struct CMUnitTest tests[] = {
-                T(test_migrations_and_reopen),
-                T(test_schema_constraints),
-                T(test_migration_from_v1),
+                T(test_migrations_and_reopen), T(test_schema_constraints),      T(test_migration_from_v1),
+                T(test_migration_from_v2),     T(test_schema_constraints_boot),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

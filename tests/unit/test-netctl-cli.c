@@ -62,6 +62,70 @@ static void test_cli_parse(void **state _unused_) {
         cli_done(&cli);
 }
 
+/* Boot settings and DHCP options: network add takes them, network set
+ * changes them ("none" is a value like any other, --no-boot a flag, the
+ * repeatable ones in the order typed), node set takes one way to boot. */
+static void test_cli_parse_boot(void **state _unused_) {
+        struct cli cli;
+
+        parse_ok(&cli,
+                 "{\"name\":\"lab\",\"cidr\":\"192.0.2.0\\/"
+                 "24\",\"boot_file_efi\":\"ipxe.efi\",\"ipxe_script\":"
+                 "\"http:\\/\\/192.0.2.9\\/lab.ipxe\",\"boot_server\":\"192.0.2.9\",\"tftp_root\":\"\\/srv\\/"
+                 "tftp\",\"dhcp_option\":[\"domain-search=lab.example,example.com\"]}",
+                 ARGC("network", "add", "lab", "--cidr", "192.0.2.0/24", "--boot-file-efi", "ipxe.efi",
+                      "--ipxe-script", "http://192.0.2.9/lab.ipxe", "--boot-server=192.0.2.9", "--tftp-root",
+                      "/srv/tftp", "--dhcp-option", "domain-search=lab.example,example.com"),
+                 ARGV("network", "add", "lab", "--cidr", "192.0.2.0/24", "--boot-file-efi", "ipxe.efi",
+                      "--ipxe-script", "http://192.0.2.9/lab.ipxe", "--boot-server=192.0.2.9", "--tftp-root",
+                      "/srv/tftp", "--dhcp-option", "domain-search=lab.example,example.com"));
+        assert_string_equal(cli.cmd->proto, "network.add");
+        cli_done(&cli);
+
+        parse_ok(&cli,
+                 "{\"name\":\"lab\",\"mtu\":\"none\",\"reserve\":[\"192.0.2.2-192.0.2.9\",\"192.0.2.250-"
+                 "192.0.2.254\"],\"no_boot\":true,\"boot_file\":\"undionly.kpxe\",\"dhcp_option\":[\"ntp-"
+                 "server="
+                 "192.0.2.1\",\"dns-server=192.0.2.53\"],\"no_dhcp_option\":[\"router\"],\"dhcp_range\":"
+                 "\"none\"}",
+                 ARGC("network", "set", "lab", "--mtu", "none", "--reserve", "192.0.2.2-192.0.2.9",
+                      "--reserve", "192.0.2.250-192.0.2.254", "--no-boot", "--boot-file", "undionly.kpxe",
+                      "--dhcp-option", "ntp-server=192.0.2.1", "--dhcp-option=dns-server=192.0.2.53",
+                      "--no-dhcp-option", "router", "--dhcp-range=none"),
+                 ARGV("network", "set", "lab", "--mtu", "none", "--reserve", "192.0.2.2-192.0.2.9",
+                      "--reserve", "192.0.2.250-192.0.2.254", "--no-boot", "--boot-file", "undionly.kpxe",
+                      "--dhcp-option", "ntp-server=192.0.2.1", "--dhcp-option=dns-server=192.0.2.53",
+                      "--no-dhcp-option", "router", "--dhcp-range=none"));
+        assert_string_equal(cli.cmd->proto, "network.set");
+        assert_int_equal(cli.cmd->view, VIEW_NETWORK);
+        cli_done(&cli);
+
+        /* A single change is enough. */
+        parse_ok(&cli, "{\"name\":\"lab\",\"no_boot\":true}", ARGC("network", "set", "lab", "--no-boot"),
+                 ARGV("network", "set", "lab", "--no-boot"));
+        cli_done(&cli);
+
+        parse_ok(&cli, "{\"cluster\":\"sno\",\"node\":\"master-0\",\"boot\":\"network\"}",
+                 ARGC("node", "set", "sno", "master-0", "--boot", "network"),
+                 ARGV("node", "set", "sno", "master-0", "--boot", "network"));
+        assert_string_equal(cli.cmd->proto, "node.set");
+        assert_int_equal(cli.cmd->view, VIEW_NODE_SET);
+        cli_done(&cli);
+        parse_ok(&cli,
+                 "{\"cluster\":\"sno\",\"ipxe_script\":\"http:\\/\\/192.0.2.9\\/reinstall.ipxe\",\"node\":"
+                 "\"master-0\"}",
+                 ARGC("node", "set", "--json", "sno", "--ipxe-script=http://192.0.2.9/reinstall.ipxe",
+                      "master-0"),
+                 ARGV("node", "set", "--json", "sno", "--ipxe-script=http://192.0.2.9/reinstall.ipxe",
+                      "master-0"));
+        assert_int_equal(cli.format, OUTPUT_JSON);
+        cli_done(&cli);
+        parse_ok(&cli, "{\"cluster\":\"sno\",\"node\":\"master-0\",\"boot_file\":\"undionly.kpxe\"}",
+                 ARGC("node", "set", "sno", "master-0", "--boot-file", "undionly.kpxe"),
+                 ARGV("node", "set", "sno", "master-0", "--boot-file", "undionly.kpxe"));
+        cli_done(&cli);
+}
+
 /* A usage error: cli_parse() fails and prints exactly `expected`. */
 static void parse_fails(const char *expected, int argc, char *const *argv) {
         _cleanup_free_ char *text = NULL;
@@ -107,6 +171,53 @@ static void test_cli_usage_errors(void **state _unused_) {
 }
 
 /* --help and --version win over a missing command or argument. */
+/* A change needs something to change; node set takes one way to boot,
+ * and names the ways when given none or several. */
+static void test_cli_usage_errors_set(void **state _unused_) {
+        FAILS("netctl: usage: network set: nothing to change: give at least one of --mtu, --dhcp-range, "
+              "--reserve, --boot-file, --boot-file-efi, --boot-server, --tftp-root, --ipxe-script, "
+              "--no-boot, "
+              "--dhcp-option or --no-dhcp-option\nTry 'netctl network set --help'.\n",
+              "network", "set", "lab");
+        FAILS("netctl: usage: network set: nothing to change: give at least one of --mtu, --dhcp-range, "
+              "--reserve, --boot-file, --boot-file-efi, --boot-server, --tftp-root, --ipxe-script, "
+              "--no-boot, "
+              "--dhcp-option or --no-dhcp-option\nTry 'netctl network set --help'.\n",
+              "--json", "network", "set", "lab", "-o", "text");
+        FAILS("netctl: usage: network set: missing NAME\nTry 'netctl network set --help'.\n", "network",
+              "set", "--mtu", "1400");
+        FAILS("netctl: usage: network set: --dhcp-option needs a value\nTry 'netctl network set --help'.\n",
+              "network", "set", "lab", "--dhcp-option");
+        FAILS("netctl: usage: network set: --no-boot takes no value\nTry 'netctl network set --help'.\n",
+              "network", "set", "lab", "--no-boot=yes");
+        FAILS("netctl: usage: network set: --mtu given twice\nTry 'netctl network set --help'.\n", "network",
+              "set", "lab", "--mtu", "1400", "--mtu=none");
+        FAILS("netctl: usage: network add: --mtu expects an integer, not 'none'\nTry 'netctl network add "
+              "--help'.\n",
+              "network", "add", "lab", "--cidr", "192.0.2.0/24", "--mtu", "none");
+        FAILS("netctl: usage: network add: --boot-server needs a value\nTry 'netctl network add --help'.\n",
+              "network", "add", "lab", "--cidr", "192.0.2.0/24", "--boot-server");
+        FAILS("netctl: usage: node set: give one of --ipxe-script, --boot-file or --boot\nTry 'netctl node "
+              "set "
+              "--help'.\n",
+              "node", "set", "sno", "master-0");
+        FAILS("netctl: usage: node set: --ipxe-script and --boot exclude each other: give one of "
+              "--ipxe-script, "
+              "--boot-file or --boot\nTry 'netctl node set --help'.\n",
+              "node", "set", "sno", "master-0", "--boot", "network", "--ipxe-script",
+              "http://192.0.2.9/x.ipxe");
+        FAILS("netctl: usage: node set: --ipxe-script, --boot-file and --boot exclude each other: give one "
+              "of "
+              "--ipxe-script, --boot-file or --boot\nTry 'netctl node set --help'.\n",
+              "node", "set", "sno", "master-0", "--boot-file", "f", "--boot", "network", "--ipxe-script",
+              "u");
+        FAILS("netctl: usage: node set: --boot needs a value\nTry 'netctl node set --help'.\n", "node", "set",
+              "sno", "master-0", "--boot");
+        FAILS("netctl: usage: node set: missing NODE\nTry 'netctl node set --help'.\n", "node", "set", "sno",
+              "--boot", "network");
+        FAILS("netctl: usage: 'node' needs a subcommand\nTry 'netctl node --help'.\n", "node");
+}
+
 static void test_cli_actions(void **state _unused_) {
         struct cli cli;
 
@@ -145,16 +256,17 @@ static void test_cli_help(void **state _unused_) {
         HELP("help", "--help");
         HELP("help-network", "network", "--help");
         HELP("help-network-add", "network", "add", "--help");
+        HELP("help-network-set", "network", "set", "--help");
+        HELP("help-node-set", "node", "set", "-h");
         HELP("help-report-capacity", "report", "capacity", "-h");
         HELP("help-fabric-sync", "fabric", "sync", "--help");
 }
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_cli_parse),
-                cmocka_unit_test(test_cli_usage_errors),
-                cmocka_unit_test(test_cli_actions),
-                cmocka_unit_test(test_cli_help),
+                cmocka_unit_test(test_cli_parse),        cmocka_unit_test(test_cli_parse_boot),
+                cmocka_unit_test(test_cli_usage_errors), cmocka_unit_test(test_cli_usage_errors_set),
+                cmocka_unit_test(test_cli_actions),      cmocka_unit_test(test_cli_help),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,6 +73,13 @@ static const struct command_flag flags_format_only[] = {
         {NULL},
 };
 
+static const struct command_flag flags_group_apart[] = {
+        {"ipxe-script", "ipxe_script", FLAG_STRING, "URL", "script", .group = "boot"},
+        {"boot-file", "boot_file", FLAG_STRING, "FILE", "file"},
+        {"boot", "boot", FLAG_STRING, "network", "network", .group = "boot"},
+        {NULL},
+};
+
 static void check_fails(const struct command *c, const char *message) {
         struct netd_error err = {};
 
@@ -114,11 +121,61 @@ static void test_command_check(void **state _unused_) {
                     "command 'node allocate': required CLUSTER follows an optional argument");
 }
 
+/* A group's flags stand together (help prints them as one [--a | --b]);
+ * a change command has flags to give. */
+static void test_command_check_groups(void **state _unused_) {
+        const struct command apart = {.words = {"node", "set"},
+                                      .args = {{"CLUSTER", "cluster"}, {"NODE", "node"}},
+                                      .flags = flags_group_apart,
+                                      .needs_flag = true,
+                                      .proto = "node.set"};
+        const struct command no_flags = {.words = {"network", "set"},
+                                         .args = {{"NAME", "name"}},
+                                         .needs_flag = true,
+                                         .proto = "network.set"};
+        const struct command format_only = {.words = {"host", "list"},
+                                            .flags = flags_format_only,
+                                            .needs_flag = true,
+                                            .proto = "host.list"};
+
+        check_fails(&apart, "command 'node set': the flags of group boot are not together");
+        check_fails(&no_flags, "command 'network set': needs a flag but has none");
+        check_fails(&format_only, "command 'host list': needs a flag but has none");
+}
+
+/* Alternatives: output formats among themselves, flags of one group. */
+static void test_command_flags(void **state _unused_) {
+        const struct command *set = find("node", "set"), *capacity = find("report", "capacity"),
+                             *network_set = find("network", "set");
+        struct json_object *args = json_tokener_parse("{\"boot\": \"network\", \"boot_file\": \"f\"}");
+        char buf[256];
+
+        assert_true(command_flags_alternative(&set->flags[0], &set->flags[1]));
+        assert_true(command_flags_alternative(&capacity->flags[1], &capacity->flags[2]));
+        assert_false(command_flags_alternative(&capacity->flags[0], &capacity->flags[1]));
+        assert_false(command_flags_alternative(&network_set->flags[0], &network_set->flags[1]));
+        assert_true(set->needs_flag && network_set->needs_flag);
+
+        assert_int_equal(command_flags_list(set, "boot", NULL, " or ", buf, sizeof(buf)), 3);
+        assert_string_equal(buf, "--ipxe-script, --boot-file or --boot");
+        assert_int_equal(command_flags_list(set, "boot", args, " and ", buf, sizeof(buf)), 2);
+        assert_string_equal(buf, "--boot-file and --boot");
+        assert_int_equal(command_flags_list(set, "nosuch", NULL, " or ", buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "");
+        /* Flags that send nothing (output formats) are never listed. */
+        assert_int_equal(command_flags_list(capacity, NULL, NULL, " or ", buf, sizeof(buf)), 1);
+        assert_string_equal(buf, "--network");
+        /* Cut to the buffer, still a string. */
+        assert_int_equal(command_flags_list(set, NULL, NULL, " or ", buf, 8), 1);
+        assert_string_equal(buf, "--ipxe-");
+        json_object_put(args);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_commands_match_protocol),
-                cmocka_unit_test(test_command_row),
-                cmocka_unit_test(test_command_check),
+                cmocka_unit_test(test_commands_match_protocol), cmocka_unit_test(test_command_row),
+                cmocka_unit_test(test_command_check),           cmocka_unit_test(test_command_check_groups),
+                cmocka_unit_test(test_command_flags),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

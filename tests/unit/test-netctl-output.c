@@ -72,6 +72,33 @@ static void test_output_result_json(void **state _unused_) {
         assert_string_equal(none, "{}\n");
 }
 
+/* Boot settings, DHCP options and a node's own boot reach --json as netd
+ * sends them: network set shows the network, node set the cluster. */
+static void test_output_result_json_boot(void **state _unused_) {
+        struct json_object *data = netctl_reply_file("network-show-pxe");
+        struct netd_error err = {0};
+        _cleanup_free_ char *network = NULL, *node = NULL, *text = NULL;
+
+        assert_int_equal(result(OUTPUT_JSON, VIEW_NETWORK, data, "{\"name\": \"lab\", \"mtu\": \"1450\"}",
+                                &network, &err),
+                         0);
+        golden_check_in("netctl", "network-show-pxe-json", network);
+        json_object_put(data);
+
+        data = netctl_reply_file("node-set-ipxe");
+        assert_int_equal(result(OUTPUT_JSON, VIEW_NODE_SET, data,
+                                "{\"cluster\": \"sno\", \"node\": \"master-0\", \"ipxe_script\": "
+                                "\"http://192.0.2.9:8080/reinstall.ipxe\"}",
+                                &node, &err),
+                         0);
+        golden_check_in("netctl", "node-set-ipxe-json", node);
+        assert_int_equal(result(OUTPUT_TEXT, VIEW_NODE_SET, data,
+                                "{\"cluster\": \"sno\", \"node\": \"master-0\"}", &text, &err),
+                         0);
+        golden_check_in("netctl", "node-set-ipxe", text);
+        json_object_put(data);
+}
+
 static void test_output_result_text(void **state _unused_) {
         struct json_object *data = netctl_reply_file("cluster-show-big");
         struct netd_error err = {0};
@@ -198,10 +225,11 @@ static void test_output_csv_field(void **state _unused_) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_output_back_ends),   cmocka_unit_test(test_output_result_json),
-                cmocka_unit_test(test_output_result_text), cmocka_unit_test(test_output_result_refused),
-                cmocka_unit_test(test_output_error),       cmocka_unit_test(test_output_error_escaped),
-                cmocka_unit_test(test_output_json_print),  cmocka_unit_test(test_output_csv_field),
+                cmocka_unit_test(test_output_back_ends),        cmocka_unit_test(test_output_result_json),
+                cmocka_unit_test(test_output_result_json_boot), cmocka_unit_test(test_output_result_text),
+                cmocka_unit_test(test_output_result_refused),   cmocka_unit_test(test_output_error),
+                cmocka_unit_test(test_output_error_escaped),    cmocka_unit_test(test_output_json_print),
+                cmocka_unit_test(test_output_csv_field),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

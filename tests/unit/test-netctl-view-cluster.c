@@ -30,6 +30,37 @@ static void test_cluster_show(void **state _unused_) {
                                "malformed reply from netd: no cluster object");
 }
 
+/* A BOOT column once a node has boot instructions of its own: an iPXE
+ * script, a boot file, and "network" for the node that has none. */
+static void test_cluster_show_boot(void **state _unused_) {
+        netctl_check(view_cluster_text, "cluster-show-boot", "{\"name\": \"cmp\"}", "cluster-show-boot");
+        /* No column when no node has any (cluster-show-sno has no "boot" at all). */
+        netctl_check(view_cluster_text, "node-set-network", "{\"name\": \"sno\"}",
+                     "cluster-show-sno-no-boot");
+}
+
+/* One line for the node that was set, read from the cluster after. */
+static void test_cluster_node_set(void **state _unused_) {
+        netctl_check(view_cluster_node_set_text, "node-set-ipxe",
+                     "{\"cluster\": \"sno\", \"node\": \"master-0\", \"ipxe_script\": "
+                     "\"http://192.0.2.9:8080/reinstall.ipxe\"}",
+                     "node-set-ipxe");
+        netctl_check(view_cluster_node_set_text, "node-set-file",
+                     "{\"cluster\": \"sno\", \"node\": \"master-0\", \"boot_file\": \"undionly.kpxe\"}",
+                     "node-set-file");
+        netctl_check(view_cluster_node_set_text, "node-set-network",
+                     "{\"cluster\": \"sno\", \"node\": \"master-0\", \"boot\": \"network\"}",
+                     "node-set-network");
+        netctl_check_json(view_cluster_node_set_text,
+                          "{\"name\": \"sno\", \"nodes\": [{\"name\": \"master-0\"}]}",
+                          "{\"cluster\": \"sno\", \"node\": \"master-0\", \"boot\": \"network\"}",
+                          "node-set-no-network");
+        netctl_check_malformed(view_cluster_node_set_text, "{\"name\": \"sno\", \"nodes\": []}",
+                               "malformed reply from netd: no node - in the cluster");
+        netctl_check_malformed(view_cluster_node_set_text, "{\"name\": \"sno\"}",
+                               "malformed reply from netd: no cluster object");
+}
+
 /* Addresses counted once each: SNO's VIPs are its node's address. */
 static void test_cluster_released(void **state _unused_) {
         netctl_check(view_cluster_released_text, "cluster-released-cmp", "{\"name\": \"cmp\"}",
@@ -53,10 +84,9 @@ static void test_cluster_node_released(void **state _unused_) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_cluster_list),
-                cmocka_unit_test(test_cluster_show),
-                cmocka_unit_test(test_cluster_released),
-                cmocka_unit_test(test_cluster_node_released),
+                cmocka_unit_test(test_cluster_list),      cmocka_unit_test(test_cluster_show),
+                cmocka_unit_test(test_cluster_show_boot), cmocka_unit_test(test_cluster_node_set),
+                cmocka_unit_test(test_cluster_released),  cmocka_unit_test(test_cluster_node_released),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,24 @@ static void test_network_show(void **state _unused_) {
         netctl_check_malformed(view_network_text, "[]", "malformed reply from netd: no network object");
 }
 
+/* Boot settings and DHCP options, only when the network has some: every
+ * boot setting with the values aligned after the option names; a boot
+ * file for BIOS and UEFI alike with the default next server (what
+ * network set shows after a change); none left after --no-boot. */
+static void test_network_boot(void **state _unused_) {
+        netctl_check(view_network_text, "network-show-pxe", "{\"name\": \"lab\"}", "network-show-pxe");
+        netctl_check(view_network_text, "network-set-boot",
+                     "{\"name\": \"lab\", \"boot_file\": \"undionly.kpxe\", \"tftp_root\": \"/srv/tftp\"}",
+                     "network-set-boot");
+        netctl_check(view_network_text, "network-set-none",
+                     "{\"name\": \"lab\", \"mtu\": \"none\", \"no_boot\": true}", "network-set-none");
+        netctl_check_json(view_network_text,
+                          "{\"name\": \"uefi\", \"cidr\": \"198.51.100.0/24\", \"boot\": {\"file\": null, "
+                          "\"file_efi\": \"ipxe.efi\", \"server\": \"198.51.100.9\", \"tftp_root\": null, "
+                          "\"ipxe_script\": null}, \"dhcp_options\": []}",
+                          "{\"name\": \"uefi\"}", "network-show-uefi-only");
+}
+
 /* The name from the reply, else as it was asked for. */
 static void test_network_removed(void **state _unused_) {
         netctl_check(view_network_removed_text, "network-removed", "{\"name\": \"tiny\"}", "network-removed");
@@ -55,9 +73,8 @@ static void test_network_attach(void **state _unused_) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_network_list),
-                cmocka_unit_test(test_network_show),
-                cmocka_unit_test(test_network_removed),
+                cmocka_unit_test(test_network_list),   cmocka_unit_test(test_network_show),
+                cmocka_unit_test(test_network_boot),   cmocka_unit_test(test_network_removed),
                 cmocka_unit_test(test_network_attach),
         };
 

@@ -176,6 +176,153 @@ static void test_ifname(void **state) {
         }
 }
 
+static void test_url(void **state) {
+        _cleanup_free_ char *path = repeat('a', VALIDATE_URL_MAX - strlen("http://h/"));
+        _cleanup_free_ char *path_long = repeat('a', VALIDATE_URL_MAX - strlen("http://h/") + 1);
+        char max[VALIDATE_URL_MAX + 2], over[VALIDATE_URL_MAX + 2];
+        struct netd_error err = {};
+
+        (void)state;
+        snprintf(max, sizeof(max), "http://h/%s", path);
+        snprintf(over, sizeof(over), "http://h/%s", path_long);
+        const char *good[] = {
+                "http://192.0.2.1/boot.ipxe",
+                "https://boot.lab.example:8443/x/y.ipxe?node=master-0&v=1",
+                "tftp://192.0.2.1/ipxe.efi",
+                "http://[2001:db8::1]/s.ipxe",
+                "http://h",
+                max,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+                err = (struct netd_error){};
+                assert_true(validate_url(good[i]));
+                assert_int_equal(validate_url_check("iPXE script", good[i], &err), 0);
+        }
+        const char *bad[] = {
+                NULL,
+                "",
+                over,
+                "ftp://h/x",
+                "file:///etc/passwd",
+                "HTTP://h/x",
+                "//h/x",
+                "h/x",
+                "http://",
+                "http:///x",
+                "http://h/a#frag",
+                "http://h/a,b",
+                "http://h/a b",
+                "http://h/a\"b",
+                "http://h/a\\b",
+                "http://h/a\nb",
+                "http://h/a\rb",
+                "http://h/a\tb",
+                "http://h/\x01",
+                "http://h/\x7f",
+                "http://h/\xc3\xa9",
+                "http://h/x\ndhcp-option=3,6.6.6.6",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                err = (struct netd_error){};
+                assert_false(validate_url(bad[i]));
+                assert_rejected(validate_url_check("iPXE script", bad[i], &err), &err, "iPXE script");
+        }
+        err = (struct netd_error){};
+        validate_url_check("iPXE script", "http://h/a#b", &err);
+        assert_string_equal(err.message,
+                            "iPXE script \"http://h/a#b\" may not contain spaces, control bytes, "
+                            "'\"', '#', ',' or '\\'");
+        err = (struct netd_error){};
+        validate_url_check("iPXE script", "ftp://h/x", &err);
+        assert_non_null(strstr(err.message, "must start with http://, https:// or tftp://"));
+        err = (struct netd_error){};
+        validate_url_check("iPXE script", over, &err);
+        assert_non_null(strstr(err.message, "is too long (256 characters, at most 255)"));
+        err = (struct netd_error){};
+        validate_url_check("iPXE script", NULL, &err);
+        assert_string_equal(err.message, "iPXE script is missing");
+}
+
+static void test_boot_file(void **state) {
+        _cleanup_free_ char *max = repeat('a', VALIDATE_BOOT_FILE_MAX),
+                            *over = repeat('a', VALIDATE_BOOT_FILE_MAX + 1);
+        struct netd_error err = {};
+
+        (void)state;
+        const char *good[] = {"pxelinux.0",
+                              "undionly.kpxe",
+                              "ipxe/ipxe.efi",
+                              "EFI/BOOT/BOOTX64.EFI",
+                              "grub_x64+sb-1.efi",
+                              ".hidden",
+                              max};
+        for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+                err = (struct netd_error){};
+                assert_true(validate_boot_file(good[i]));
+                assert_int_equal(validate_boot_file_check("boot file", good[i], &err), 0);
+        }
+        const char *bad[] = {
+                NULL,    "",       over,  "/pxelinux.0",  "../etc/shadow", "a/../../b", "a/..", "a..b",
+                "ipxe/", "a b",    "a,b", "a#b",          "a\"b",          "a\\b",      "a\nb", "a;b",
+                "a:b",   "a$(id)", "a*",  "\xc3\xa9.efi", "http://h/x"};
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                err = (struct netd_error){};
+                assert_false(validate_boot_file(bad[i]));
+                assert_rejected(validate_boot_file_check("boot file", bad[i], &err), &err, "boot file");
+        }
+        err = (struct netd_error){};
+        validate_boot_file_check("boot file", "/pxelinux.0", &err);
+        assert_non_null(strstr(err.message, "no leading '/'"));
+        err = (struct netd_error){};
+        validate_boot_file_check("boot file", "a/../b", &err);
+        assert_non_null(strstr(err.message, "may not contain \"..\""));
+        err = (struct netd_error){};
+        validate_boot_file_check("boot file", "a\nb", &err);
+        assert_string_equal(err.message,
+                            "boot file \"a\\x0ab\" may only contain A-Z, a-z, 0-9, '.', '_', '+', "
+                            "'-' and '/'");
+}
+
+static void test_path(void **state) {
+        _cleanup_free_ char *long_name = repeat('a', VALIDATE_PATH_MAX - 1);
+        _cleanup_free_ char *longer_name = repeat('a', VALIDATE_PATH_MAX);
+        char max[VALIDATE_PATH_MAX + 2], over[VALIDATE_PATH_MAX + 2];
+        struct netd_error err = {};
+
+        (void)state;
+        snprintf(max, sizeof(max), "/%s", long_name);
+        snprintf(over, sizeof(over), "/%s", longer_name);
+        const char *good[] = {"/srv/tftp", "/srv/tftp/", "/var/lib/netd/tftp-root", "/a", "/", "/srv/.tftp",
+                              "/srv/t..p", max};
+        for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+                err = (struct netd_error){};
+                assert_true(validate_path(good[i]));
+                assert_int_equal(validate_path_check("TFTP root", good[i], &err), 0);
+        }
+        const char *bad[] = {NULL,         "",
+                             over,         "srv/tftp",
+                             "./srv",      "/srv/../etc",
+                             "/srv/..",    "/srv/.",
+                             "/./srv",     "/srv//tftp",
+                             "//srv",      "/srv/tftp//",
+                             "/srv/a b",   "/srv/a,b",
+                             "/srv/a#b",   "/srv/a\"b",
+                             "/srv/a\\b",  "/srv/a\nb",
+                             "/srv/\x01",  "/srv/\xc3\xa9",
+                             "/srv/$(id)", "/srv/a:b"};
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                err = (struct netd_error){};
+                assert_false(validate_path(bad[i]));
+                assert_rejected(validate_path_check("TFTP root", bad[i], &err), &err, "TFTP root");
+        }
+        err = (struct netd_error){};
+        validate_path_check("TFTP root", "srv/tftp", &err);
+        assert_non_null(strstr(err.message, "must be an absolute path"));
+        err = (struct netd_error){};
+        validate_path_check("TFTP root", "/srv/../etc", &err);
+        assert_non_null(strstr(err.message, "\"..\" component"));
+}
+
 static void test_mac(void **state) {
         struct netd_error err = {};
         char buf[MAC_STRLEN];
@@ -247,7 +394,9 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_name),   cmocka_unit_test(test_name_messages),
                 cmocka_unit_test(test_domain), cmocka_unit_test(test_ifname),
-                cmocka_unit_test(test_mac),    cmocka_unit_test(test_quote),
+                cmocka_unit_test(test_url),    cmocka_unit_test(test_boot_file),
+                cmocka_unit_test(test_path),   cmocka_unit_test(test_mac),
+                cmocka_unit_test(test_quote),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
