@@ -53,6 +53,29 @@ static void format_option(struct parser *p, const char *value) {
                 parser_error(p, "-o expects json or text, not '%s'", value);
 }
 
+/* A timeout: whole seconds, 1 to CLI_TIMEOUT_MAX; 0 when `s` is not one. */
+static unsigned timeout_parse(const char *s) {
+        unsigned long v;
+        char *end;
+
+        if (*s < '0' || *s > '9')
+                return 0;
+        errno = 0;
+        v = strtoul(s, &end, 10);
+        if (errno != 0 || *end != '\0' || v > CLI_TIMEOUT_MAX)
+                return 0;
+        return (unsigned)v;
+}
+
+static void timeout_option(struct parser *p, const char *value) {
+        if (!value)
+                return;
+        p->cli->timeout = timeout_parse(value);
+        if (!p->cli->timeout)
+                parser_error(p, "--timeout expects whole seconds from 1 to %d, not '%s'", CLI_TIMEOUT_MAX,
+                             value);
+}
+
 /* Handles argv[p->i] when it is a global option; returns false otherwise. */
 static bool global_option(struct parser *p) {
         const char *t = p->argv[p->i], *eq;
@@ -76,6 +99,10 @@ static bool global_option(struct parser *p) {
                         parser_error(p, "--socket needs a path");
                 else if (v)
                         p->cli->socket = v;
+                return true;
+        }
+        if (len == 9 && strncmp(t, "--timeout", len) == 0) {
+                timeout_option(p, option_value(p, "--timeout", eq ? eq + 1 : NULL));
                 return true;
         }
         if ((len == 6 && strncmp(t, "--json", len) == 0) || (len == 6 && strncmp(t, "--help", len) == 0) ||
@@ -308,6 +335,14 @@ int cli_parse(int argc, char *const *argv, struct cli *ret, FILE *errf) {
                 command_parse(&p);
         else
                 no_command(&p);
+        if (!ret->timeout) {
+                const char *env = getenv("NETD_TIMEOUT");
+
+                ret->timeout = CLI_TIMEOUT_DEFAULT;
+                if (!isempty(env) && !(ret->timeout = timeout_parse(env)))
+                        parser_error(&p, "NETD_TIMEOUT expects whole seconds from 1 to %d, not '%s'",
+                                     CLI_TIMEOUT_MAX, env);
+        }
         if (p.help)
                 ret->action = CLI_HELP;
         else if (p.version)
@@ -342,7 +377,8 @@ int cli_run(struct cli *cli, FILE *out, FILE *errf) {
                 if (isempty(socket_path))
                         socket_path = NETD_DEFAULT_SOCKET;
         }
-        r = client_call(socket_path, cli->cmd->proto, json_object_get(cli->args), &data, &err);
+        r = client_call(socket_path, cli->timeout ? cli->timeout : CLI_TIMEOUT_DEFAULT, cli->cmd->proto,
+                        json_object_get(cli->args), &data, &err);
         if (r >= 0)
                 r = output_result(o, cli->cmd->view, data, cli->args, out, &err);
         json_object_put(data);

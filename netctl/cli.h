@@ -12,6 +12,11 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
+/* How long netctl waits for netd's answer, in seconds: --timeout, else
+ * $NETD_TIMEOUT, else the default; 1 to CLI_TIMEOUT_MAX. */
+#define CLI_TIMEOUT_DEFAULT 60
+#define CLI_TIMEOUT_MAX 86400
+
 enum cli_action {
         CLI_RUN,
         CLI_HELP, /* for `cmd`, else for the commands starting with `words` */
@@ -22,6 +27,7 @@ enum cli_action {
 struct cli {
         enum cli_action action;
         const char *socket; /* from --socket, else NULL */
+        unsigned timeout;   /* seconds (--timeout, $NETD_TIMEOUT, CLI_TIMEOUT_DEFAULT) */
         enum output_format format;
         const struct command *cmd;
         struct json_object *args;             /* the request's arguments */

@@ -10,8 +10,10 @@
 #define NETD_DEFAULT_SOCKET "/run/netd/netd.sock"
 
 /* Send `command` with `args` (ownership taken, may be NULL) to the daemon
- * at `socket_path`. Returns 0 with *ret_data (new reference, may be NULL),
- * NETD_EUNAVAILABLE when the daemon cannot be reached, NETD_EDENIED when the
- * socket refuses us, or the daemon's error code, with err filled. */
-int client_call(const char *socket_path, const char *command, struct json_object *args,
+ * at `socket_path` and wait at most `timeout` seconds (> 0) for the whole
+ * exchange. Returns 0 with *ret_data (new reference, may be NULL),
+ * NETD_EUNAVAILABLE when the daemon cannot be reached or has not answered
+ * in time ("no answer from netd within N s"), NETD_EDENIED when the socket
+ * refuses us, or the daemon's error code, with err filled. */
+int client_call(const char *socket_path, unsigned timeout, const char *command, struct json_object *args,
                 struct json_object **ret_data, struct netd_error *err);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 
+#include "cli.h"
 #include "client.h"
 #include "help.h"
 
@@ -124,12 +125,14 @@ static void commands_print(FILE *out, const char *const *words, size_t n_words) 
 static void global_options_print(FILE *out) {
         fprintf(out,
                 "Global options (also accepted after the command words):\n"
-                "  --socket PATH    netd's control socket (default: $NETD_SOCKET, else %s)\n"
-                "  --json, -o json  print the reply as JSON\n"
-                "  -o text          print the reply as text (the default)\n"
-                "  --help, -h       show help (netctl COMMAND --help for one command)\n"
-                "  --version        show the version\n",
-                NETD_DEFAULT_SOCKET);
+                "  --socket PATH      netd's control socket (default: $NETD_SOCKET, else %s)\n"
+                "  --timeout SECONDS  how long to wait for netd's answer (default: $NETD_TIMEOUT,\n"
+                "                     else %d)\n"
+                "  --json, -o json    print the reply as JSON\n"
+                "  -o text            print the reply as text (the default)\n"
+                "  --help, -h         show help (netctl COMMAND --help for one command)\n"
+                "  --version          show the version\n",
+                NETD_DEFAULT_SOCKET, CLI_TIMEOUT_DEFAULT);
 }
 
 void help_command(const struct command *c, FILE *out) {
@@ -150,15 +153,18 @@ void help_command(const struct command *c, FILE *out) {
                         fprintf(out, "  %-*s  %s\n", width, piece, f->help);
                 }
         }
-        fprintf(out, "\nGlobal options: --socket PATH, --json, -o json|text (see 'netctl --help').\n");
+        fprintf(out, "\nGlobal options: --socket PATH, --timeout SECONDS, --json, -o json|text (see 'netctl "
+                     "--help').\n");
 }
 
 void help_commands(const char *const *words, size_t n_words, FILE *out) {
         if (n_words == 0)
-                fprintf(out, "Usage: netctl [--socket PATH] [--json | -o json|text] COMMAND ...\n\n"
-                             "netctl asks netd, the lab's network control plane, to allocate and\n"
-                             "release addresses and MACs of networks and clusters, and to build the\n"
-                             "networks' bridges, veth pairs and VXLAN fabric on the lab's hosts.\n\n");
+                fprintf(out,
+                        "Usage: netctl [--socket PATH] [--timeout SECONDS] [--json | -o json|text] COMMAND "
+                        "...\n\n"
+                        "netctl asks netd, the lab's network control plane, to allocate and\n"
+                        "release addresses and MACs of networks and clusters, and to build the\n"
+                        "networks' bridges, veth pairs and VXLAN fabric on the lab's hosts.\n\n");
         fprintf(out, "Commands:\n");
         commands_print(out, words, n_words);
         fputc('\n', out);

@@ -8,6 +8,7 @@ packages="
  libevent-dev libsqlite3-dev sqlite3 libjson-c-dev libcmocka-dev
  libnl-3-dev libnl-route-3-dev libvirt-dev uuid-dev libyaml-dev libsystemd-dev
  dnsmasq-base dnsmasq-utils busybox bind9-dnsutils iproute2 util-linux procps psmisc
+ ndisc6 isc-dhcp-client dhcpcd-base
  libxml2-dev python3 python3-yaml clang-format
  qemu-system-x86 ipxe-qemu
  debhelper dpkg-dev build-essential systemd scdoc

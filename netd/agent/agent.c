@@ -4,6 +4,7 @@
 
 #include "agent.h"
 #include "netd/core/agent-proto.h"
+#include "netd/core/proto.h"
 #include "netd/netlink/netlink.h"
 
 #define NETLINK_UNAVAILABLE "netlink is not available on this host"
@@ -131,13 +132,20 @@ static int reply_write(int fd, struct json_object *reply) {
 static struct json_object *line_handle(struct nl_ctx *ctx, const char *line, size_t len) {
         struct json_tokener *tok;
         struct json_object *req, *reply;
+        struct netd_error err = {0};
 
         tok = json_tokener_new();
         if (!tok)
                 return agent_proto_reply_error(NETD_EINTERNAL, "out of memory");
         req = json_tokener_parse_ex(tok, line, (int)len);
         /* Trailing bytes after the document (but whitespace) make it more
-         * than one request. */
+         * than one request; a repeated key is refused as in the control
+         * protocol. */
+        if (req && proto_json_check_keys(line, (size_t)tok->char_offset, req, &err) < 0) {
+                json_object_put(req);
+                json_tokener_free(tok);
+                return agent_proto_reply_error(err.code, err.message);
+        }
         if (req) {
                 for (size_t i = (size_t)tok->char_offset; i < len; i++)
                         if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {

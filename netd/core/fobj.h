@@ -18,6 +18,13 @@
 /* Interfaces netd creates carry this alias; netd changes or deletes only
  * interfaces that carry it. */
 #define FOBJ_OWNER_ALIAS "netd:managed"
+/* Routes carry no alias: the ones netd installs carry this protocol number
+ * (rtm_protocol; `ip route` shows "proto 229"), a value that neither the
+ * kernel's list (linux/rtnetlink.h) nor iproute2's rt_protos assigns.
+ * netd changes or deletes only routes with it; any other route to a wanted
+ * destination (static, boot, kernel, a routing daemon's) is foreign: a
+ * conflict, left alone. */
+#define FOBJ_ROUTE_PROTOCOL 0xe5
 #define VXLAN_DSTPORT 4789
 
 enum fobj_kind {

@@ -165,6 +165,47 @@ static bool value_is_clean(struct json_object *v) {
         return true;
 }
 
+/* Keys of every object in `o`, nested ones included. json-c refuses
+ * documents nested deeper than its depth limit, which bounds the recursion. */
+static size_t json_keys_count(struct json_object *o) {
+        size_t n = 0;
+
+        if (json_object_is_type(o, json_type_array))
+                for (size_t i = 0; i < json_object_array_length(o); i++)
+                        n += json_keys_count(json_object_array_get_idx(o, i));
+        if (!json_object_is_type(o, json_type_object))
+                return n;
+        json_object_object_foreach(o, key, val) {
+                (void)key;
+                n += 1 + json_keys_count(val);
+        }
+        return n;
+}
+
+int proto_json_check_keys(const char *text, size_t len, struct json_object *doc, struct netd_error *err) {
+        bool in_string = false;
+        size_t colons = 0;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = text[i];
+
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = false;
+                } else if (c == '"')
+                        in_string = true;
+                else if (c == ':')
+                        colons++;
+                else if (c == '\'' || c == '/')
+                        return error_set(err, NETD_EINVALID, "malformed request: not plain JSON");
+        }
+        if (colons != json_keys_count(doc))
+                return error_set(err, NETD_EINVALID, "malformed request: a key is repeated");
+        return 0;
+}
+
 int proto_request_parse(const char *line, size_t len, const struct proto_command **ret_cmd,
                         struct json_object **ret_args, struct netd_error *err) {
         struct json_tokener *tok;
@@ -188,6 +229,10 @@ int proto_request_parse(const char *line, size_t len, const struct proto_command
         if (!req || !json_object_is_type(req, json_type_object)) {
                 json_object_put(req);
                 return error_set(err, NETD_EINVALID, "malformed request: not a JSON object");
+        }
+        if (proto_json_check_keys(line, len, req, err) < 0) {
+                json_object_put(req);
+                return NETD_EINVALID;
         }
         if (!json_object_object_get_ex(req, "command", &v) || !json_object_is_type(v, json_type_string)) {
                 json_object_put(req);

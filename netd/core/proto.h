@@ -52,6 +52,15 @@ const struct proto_command *proto_command_find(const char *name);
 int proto_request_parse(const char *line, size_t len, const struct proto_command **ret_cmd,
                         struct json_object **ret_args, struct netd_error *err);
 
+/* json-c keeps the last of repeated keys ({"command":"ping","command":
+ * "cluster.release"} would run the release): check that `doc`, parsed by
+ * json-c from exactly text[0..len), lost no key in any of its objects (the
+ * count of key separators in the text equals the count of keys parsed).
+ * Text json-c takes beyond JSON (comments, single quotes) is refused too,
+ * as the count could not be trusted. Linear in len; NETD_EINVALID with
+ * "malformed request: ..." otherwise. */
+int proto_json_check_keys(const char *text, size_t len, struct json_object *doc, struct netd_error *err);
+
 /* Serialize a request line (with trailing newline); caller frees. Takes
  * ownership of `args` (may be NULL). */
 char *proto_request_format(const char *command, struct json_object *args);

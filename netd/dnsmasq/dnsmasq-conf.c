@@ -37,6 +37,9 @@
 #define MTU_MIN 68
 #define MTU_MAX 65535
 
+/* dnsmasq's shortest DHCPv6 range prefix. */
+#define DHCP6_PREFIX_MIN 64
+
 /* netd's responder listens on loopback only. */
 #define RESPONDER_ADDR "127.0.0.1"
 
@@ -277,6 +280,67 @@ static bool networks_have_dhcp(struct network *const *nets, size_t n) {
         return false;
 }
 
+/* An IPv6 network on an interface gets router advertisements (managed
+ * flag: hosts ask DHCPv6) and stateful DHCPv6. dnsmasq serves them only
+ * when the interface carries an address inside the prefix. */
+static bool dhcp6_served(const struct network *n) {
+        return n->cidr.base.family == AF_INET6 && n->interface[0];
+}
+
+static bool networks_have_dhcp6(struct network *const *nets, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (dhcp6_served(nets[i]))
+                        return true;
+        return false;
+}
+
+/* What DHCPv6 serves of a network: dnsmasq's ranges are /64 or longer, so
+ * a shorter prefix is served only in the /64 that holds the gateway (the
+ * jumphost's address there); nodes elsewhere in it get DNS alone. */
+static struct prefix dhcp6_prefix(const struct network *n) {
+        struct prefix p = n->cidr;
+
+        if (p.len < DHCP6_PREFIX_MIN) {
+                p.len = DHCP6_PREFIX_MIN;
+                p.base.value = n->gateway.value & ~(((u128)1 << (128 - DHCP6_PREFIX_MIN)) - 1);
+        }
+        return p;
+}
+
+/* One RA per interface, so one MTU: the first network on it that has one. */
+static bool ra_mtu_seen_before(struct network *const *nets, size_t i) {
+        for (size_t j = 0; j < i; j++)
+                if (dhcp6_served(nets[j]) && nets[j]->mtu && streq(nets[j]->interface, nets[i]->interface))
+                        return true;
+        return false;
+}
+
+/* The DHCPv6 range and the RA of an IPv6 network on an interface. No mode
+ * keyword: the RA carries the managed flag and no autonomous prefix, so
+ * hosts take exactly the address DHCPv6 gives them (dhcp-host by MAC). */
+static void dhcp6_lines(FILE *f, struct network *const *nets, size_t i) {
+        const struct network *n = nets[i];
+        struct prefix p = dhcp6_prefix(n);
+        char a[ADDR_STRLEN], b[ADDR_STRLEN], cidr[PREFIX_STRLEN];
+        bool range = n->has_dhcp_range && prefix_contains(&p, &n->dhcp_range.start) &&
+                     prefix_contains(&p, &n->dhcp_range.end);
+
+        if (p.len != n->cidr.len)
+                fprintf(f, "# DHCPv6 and router advertisements: %s only (dnsmasq serves /64 or longer)\n",
+                        prefix_format(&p, cidr, sizeof(cidr)));
+        if (range)
+                fprintf(f, "dhcp-range=set:" TAG_PREFIX "%s,%s,%s,%u,%s\n", n->name,
+                        fmt_addr(&n->dhcp_range.start, a), fmt_addr(&n->dhcp_range.end, b), p.len,
+                        LEASE_TIME);
+        else
+                /* static: only hosts with a dhcp-host entry get an address */
+                fprintf(f, "dhcp-range=set:" TAG_PREFIX "%s,%s,static,%u,%s\n", n->name, fmt_addr(&p.base, a),
+                        p.len, LEASE_TIME);
+        /* the interval is mandatory in ra-param; 0 keeps the default */
+        if (n->mtu && !ra_mtu_seen_before(nets, i))
+                fprintf(f, "ra-param=%s,mtu:%u,0\n", n->interface, n->mtu);
+}
+
 /* Once for all DHCP networks: the tags that boot lines (networks' and
  * nodes') choose by. */
 static void dhcp_common_lines(FILE *f) {
@@ -361,7 +425,8 @@ static void network_lines(FILE *f, struct network *const *nets, size_t i, unsign
         /* No domain= for DHCP networks: it would name the leases in the
          * network's domain, where two clusters' master-0 take each other's
          * name; DHCP clients get option 15 instead (below, and their
-         * cluster's in dhcp-opts). IPv6 networks have no DHCP yet. */
+         * cluster's in dhcp-opts). IPv6 networks keep theirs: DHCPv6
+         * leases carry no name (no name in dhcp-host, dhcp-ignore-names). */
         if (n->cidr.base.family != AF_INET)
                 fprintf(f, "domain=%s,%s\n", n->domain, prefix_format(&n->cidr, cidr, sizeof(cidr)));
         /* names in our domains never go upstream: dnsmasq's own records
@@ -374,8 +439,11 @@ static void network_lines(FILE *f, struct network *const *nets, size_t i, unsign
         }
         if (reverse_zone(&n->cidr, zone, sizeof(zone)))
                 fprintf(f, "local=/%s/\n", zone);
-        if (n->cidr.base.family != AF_INET)
+        if (n->cidr.base.family != AF_INET) {
+                if (dhcp6_served(n))
+                        dhcp6_lines(f, nets, i);
                 return;
+        }
 
         struct addr m = {.family = AF_INET,
                          .value = n->cidr.len == 0 ? 0 : (u128)(0xffffffffu << (32 - n->cidr.len))};
@@ -444,6 +512,8 @@ char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *con
         fputs("dhcp-ignore-names\n", t.f);
         if (networks_have_dhcp(nets, n))
                 dhcp_common_lines(t.f);
+        if (networks_have_dhcp6(nets, n))
+                fputs("enable-ra\n", t.f);
         for (size_t i = 0; i < n; i++)
                 network_lines(t.f, nets, i, p->responder_port);
         return text_finish(&t);
@@ -461,6 +531,8 @@ char *dnsmasq_conf_networks(struct network *const *nets, size_t n) {
         fputs(HEADER_LINE, t.f);
         if (networks_have_dhcp(nets, n))
                 dhcp_common_lines(t.f);
+        if (networks_have_dhcp6(nets, n))
+                fputs("enable-ra\n", t.f);
         for (size_t i = 0; i < n; i++)
                 network_lines(t.f, nets, i, 0);
         return text_finish(&t);
@@ -532,16 +604,24 @@ char *dnsmasq_conf_hosts(const struct cluster *c) {
  * carries no name that DNS would serve in the network's domain. */
 static void dhcp_host_write(FILE *f, const char *prefix, const struct cluster *c, const struct node *nd) {
         char mac[MAC_STRLEN], a[ADDR_STRLEN];
+        bool v6 = nd->ip.family == AF_INET6;
 
-        fprintf(f, "%s%s,set:" CLUSTER_TAG "%s,set:" NODE_TAG "%s.%s,%s\n", prefix,
-                mac_format(nd->mac, mac, sizeof(mac)), c->name, c->name, nd->name, fmt_addr(&nd->ip, a));
+        /* an IPv6 address in brackets: DHCPv6 by the MAC dnsmasq learns
+         * from the neighbour table, whatever the client's DUID */
+        fprintf(f, "%s%s,set:" CLUSTER_TAG "%s,set:" NODE_TAG "%s.%s,%s%s%s\n", prefix,
+                mac_format(nd->mac, mac, sizeof(mac)), c->name, c->name, nd->name, v6 ? "[" : "",
+                fmt_addr(&nd->ip, a), v6 ? "]" : "");
+}
+
+static bool cluster_has_family(const struct cluster *c, int family) {
+        for (size_t i = 0; i < c->n_nodes; i++)
+                if (c->nodes[i].ip.family == family)
+                        return true;
+        return false;
 }
 
 static bool cluster_has_dhcp(const struct cluster *c) {
-        for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].ip.family == AF_INET)
-                        return true;
-        return false;
+        return cluster_has_family(c, AF_INET) || cluster_has_family(c, AF_INET6);
 }
 
 /* The options of a cluster's DHCP hosts, after dhcp-option= (external) or
@@ -549,7 +629,13 @@ static bool cluster_has_dhcp(const struct cluster *c) {
  * NODE (option 12 by number: dnsmasq refuses option:hostname), and a
  * node's own boot file or script over its network's. */
 static void dhcp_opts_write(FILE *f, const char *prefix, const struct cluster *c) {
-        if (!cluster_has_dhcp(c))
+        /* DHCPv6 has no host name option (the FQDN option comes from a
+         * lease name, and leases have none): the cluster's domain as the
+         * search list; the node's name is its PTR */
+        if (cluster_has_family(c, AF_INET6))
+                fprintf(f, "%stag:" CLUSTER_TAG "%s,option6:domain-search,%s.%s\n", prefix, c->name, c->name,
+                        c->domain);
+        if (!cluster_has_family(c, AF_INET))
                 return;
         fprintf(f, "%stag:" CLUSTER_TAG "%s,option:domain-name,%s.%s\n", prefix, c->name, c->name, c->domain);
         for (size_t i = 0; i < c->n_nodes; i++) {
@@ -575,8 +661,7 @@ char *dnsmasq_conf_dhcp_hosts(const struct cluster *c) {
         if (!cluster_text_open(&t, c))
                 return NULL;
         for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].ip.family == AF_INET)
-                        dhcp_host_write(t.f, "", c, &c->nodes[i]);
+                dhcp_host_write(t.f, "", c, &c->nodes[i]);
         return text_finish(&t);
 }
 
@@ -601,8 +686,7 @@ char *dnsmasq_conf_cluster(const struct cluster *c) {
                 return NULL;
         fprintf(t.f, "# Cluster %s. Generated by netd; do not edit: netd rewrites this file.\n", c->name);
         for (size_t i = 0; i < c->n_nodes; i++)
-                if (c->nodes[i].ip.family == AF_INET)
-                        dhcp_host_write(t.f, "dhcp-host=", c, &c->nodes[i]);
+                dhcp_host_write(t.f, "dhcp-host=", c, &c->nodes[i]);
         /* here, not in the networks' file: only this cluster's hosts are
          * concerned, whatever else the administrator's dnsmasq serves */
         if (cluster_has_dhcp(c))

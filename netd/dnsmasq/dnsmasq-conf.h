@@ -58,11 +58,11 @@ char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *con
  * each line so PTR answers the node name; api/api-int share the node's
  * line when the VIP is the node's address (SNO), else get their own. */
 char *dnsmasq_conf_hosts(const struct cluster *c);
-/* Managed: dhcp-hostsdir lines of one cluster ("MAC,set:cl-C,set:nd-C.N,IP"),
- * IPv4 only (an IPv6 cluster gives an empty text). */
+/* Managed: dhcp-hostsdir lines of one cluster ("MAC,set:cl-C,set:nd-C.N,IP",
+ * an IPv6 address in brackets: DHCPv6 by MAC). */
 char *dnsmasq_conf_dhcp_hosts(const struct cluster *c);
 /* Managed: dhcp-optsdir lines of one cluster: its domain, each node's host
- * name and boot override; IPv4 only. */
+ * name and boot override (IPv4); its domain as DHCPv6 search list (IPv6). */
 char *dnsmasq_conf_dhcp_opts(const struct cluster *c);
 
 /* External: the conf-dir snippet CLUSTER.conf. */

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inside the managed back end: its object and waiter, shared by
  * dnsmasq-managed.c (the files, the ops) and dnsmasq-managed-verify.c
- * (proving a change live: probes, then dhcp_release). */
+ * (proving a change live: probes, then dhcp_release and dhcp_release6). */
 #pragma once
 
 #include "dnsmasq-private.h"
 #include "netd/core/mac.h"
+
+/* A DUID as the lease file writes it (hex pairs and colons; RFC 8415
+ * caps a DUID at 130 bytes). */
+#define DNSMASQ_DUID_STRLEN (130 * 3)
 
 /* A question for dnsmasq and the answer that proves a change served. */
 struct dnsmasq_probe {
@@ -25,6 +29,16 @@ struct dnsmasq_lease {
         mac_t mac;
 };
 
+/* One DHCPv6 lease line of a released node (keyed by DUID and IAID, not
+ * MAC: an address may have several), for one dhcp_release6 call. */
+struct dnsmasq_lease6 {
+        char iface[IFNAME_MAX_LEN + 1];
+        char ip[ADDR_STRLEN];
+        char iaid[16];
+        char client_id[DNSMASQ_DUID_STRLEN];
+        char server_id[DNSMASQ_DUID_STRLEN];
+};
+
 struct dnsmasq_managed {
         struct dnsmasq d;
         char *dir, *conf_path, *hosts_dir, *dhcp_dir, *opts_dir, *lease_path, *pid_path;
@@ -33,6 +47,8 @@ struct dnsmasq_managed {
         int probe_fd;
         struct event *probe_ev, *probe_timer, *lease_timer;
         uint16_t next_id;
+        /* dhcp_release6 binds the DHCPv6 client port: one at a time */
+        bool release6_running;
 };
 
 struct dnsmasq_managed_waiter {
@@ -41,6 +57,9 @@ struct dnsmasq_managed_waiter {
         size_t n_probes;
         struct dnsmasq_lease *leases;
         size_t n_leases;
+        /* the dhcp_release6 calls still to run, from next_lease6 on */
+        struct dnsmasq_lease6 *leases6;
+        size_t n_leases6, next_lease6;
         bool needs_hup;     /* DHCP entries were removed: dnsmasq must re-read */
         bool needs_restart; /* a node's boot override changed: restart whatever the version */
         /* Only answers of this generation of the child or later prove the

@@ -3,8 +3,10 @@
  * for it: netd asks its own dnsmasq (on 127.0.0.1, the DNS port) until
  * every new name resolves to its address and every removed one is
  * NXDOMAIN (after a restart: the new process answers so), then has the
- * leases of released nodes dropped with dhcp_release and waits until they
- * are gone from the lease file. */
+ * leases of released nodes dropped with dhcp_release (IPv4) and
+ * dhcp_release6 (IPv6: one call per lease line, one call at a time) and
+ * waits until they are gone from the lease file. Removing a node's DHCPv6
+ * host alone is not enough: dnsmasq 2.90 still renews its lease. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -97,8 +99,8 @@ static const struct network *network_find(struct dnsmasq *d, const char *name) {
         return NULL;
 }
 
-/* Leases to drop: IPv4 nodes of `old` that `c` no longer has, on networks
- * that dnsmasq serves on an interface. */
+/* Leases to drop: nodes of `old` that `c` no longer has, on networks that
+ * dnsmasq serves on an interface. */
 static int leases_for(struct dnsmasq_managed *m, struct dnsmasq_managed_waiter *mw, const struct cluster *c,
                       const struct cluster *old) {
         const struct network *net = old ? network_find(&m->d, old->network) : NULL;
@@ -107,7 +109,7 @@ static int leases_for(struct dnsmasq_managed *m, struct dnsmasq_managed_waiter *
                 return 0;
         for (size_t i = 0; i < old->n_nodes; i++) {
                 const struct node *nd = &old->nodes[i];
-                if (nd->ip.family != AF_INET || (c && cluster_find_node(c, nd->name)))
+                if (c && cluster_find_node(c, nd->name))
                         continue;
                 if (lease_add(mw, net->interface, nd) < 0)
                         return NETD_EINTERNAL;
@@ -129,22 +131,71 @@ int dnsmasq_managed_verify_expect_ready(struct dnsmasq_managed_waiter *mw) {
 
 /* ---- releasing leases ---------------------------------------------------- */
 
+#define LINE_FOREACH(line, text)                                                                             \
+        for (const char *line = (text); line && *line;                                                       \
+             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+
+/* IPv4 lines: "EXPIRY MAC IP NAME CLIENTID"; IPv6 lines (after the server's
+ * "duid DUID"): "EXPIRY IAID IP NAME CLIENTDUID", no MAC, and one line per
+ * DUID and IAID that holds the address. */
 static bool lease_file_has(const char *text, const struct dnsmasq_lease *l) {
         char mac[MAC_STRLEN], ip[ADDR_STRLEN];
+        bool v6 = l->ip.family == AF_INET6;
 
         if (!text)
                 return false;
         mac_format(l->mac, mac, sizeof(mac));
         addr_format(&l->ip, ip, sizeof(ip));
-        /* Lines: "EXPIRY MAC IP NAME CLIENTID". */
-        for (const char *line = text; line && *line;
-             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        LINE_FOREACH(line, text) {
                 char lmac[32], lip[64];
-                if (sscanf(line, "%*s %31s %63s", lmac, lip) == 2 && strcasecmp(lmac, mac) == 0 &&
+                if (sscanf(line, "%*s %31s %63s", lmac, lip) == 2 && (v6 || strcasecmp(lmac, mac) == 0) &&
                     streq(lip, ip))
                         return true;
         }
         return false;
+}
+
+/* the sscanf widths below */
+_Static_assert(DNSMASQ_DUID_STRLEN == 390, "DUID field width");
+
+static bool is_duid(const char *s) {
+        return s[0] && strspn(s, "0123456789abcdefABCDEF:") == strlen(s);
+}
+
+/* Queues one dhcp_release6 call for every lease line of `l`'s address. */
+static int leases6_add(struct dnsmasq_managed_waiter *mw, const char *text, const struct dnsmasq_lease *l) {
+        char server_id[DNSMASQ_DUID_STRLEN] = "", ip[ADDR_STRLEN];
+
+        addr_format(&l->ip, ip, sizeof(ip));
+        LINE_FOREACH(line, text) {
+                if (sscanf(line, "duid %389s", server_id) == 1)
+                        break;
+        }
+        if (!is_duid(server_id))
+                return 0;
+        LINE_FOREACH(line, text) {
+                char iaid[16], lip[64], client_id[DNSMASQ_DUID_STRLEN];
+                struct dnsmasq_lease6 *n;
+
+                if (sscanf(line, "%*s %15s %63s %*s %389s", iaid, lip, client_id) != 3 || !streq(lip, ip) ||
+                    strspn(iaid, "0123456789") != strlen(iaid) || !is_duid(client_id))
+                        continue;
+                n = realloc(mw->leases6, (mw->n_leases6 + 1) * sizeof(*n));
+                if (!n)
+                        return NETD_EINTERNAL;
+                mw->leases6 = n;
+                n = &mw->leases6[mw->n_leases6++];
+                strscpy(n->iface, sizeof(n->iface), l->iface);
+                strscpy(n->ip, sizeof(n->ip), ip);
+                strscpy(n->iaid, sizeof(n->iaid), iaid);
+                strscpy(n->client_id, sizeof(n->client_id), client_id);
+                strscpy(n->server_id, sizeof(n->server_id), server_id);
+        }
+        return 0;
+}
+
+static bool waiter_leases6_pending(const struct dnsmasq_managed_waiter *mw) {
+        return mw->next_lease6 < mw->n_leases6;
 }
 
 static char *lease_file_read(struct dnsmasq_managed *m) {
@@ -166,10 +217,60 @@ static void on_release_exit(pid_t pid _unused_, int status, void *arg) {
                 dnsmasq_timer_arm(MANAGED(w->d)->lease_timer, 0);
 }
 
-/* Start removing the leases of released nodes: dhcp_release makes dnsmasq
- * drop them (and rewrite its lease file) as if the client had said so. */
+static void release6_next(struct dnsmasq_managed *m);
+
+static void on_release6_exit(pid_t pid _unused_, int status, void *arg) {
+        struct dnsmasq_waiter *w = arg;
+        struct dnsmasq_managed *m = MANAGED(w->d);
+        char how[64];
+
+        /* 3: "no binding found", the lease is gone already */
+        if (!(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)))
+                log_warn("dnsmasq: dhcp_release6 %s", proc_status_string(status, how, sizeof(how)));
+        m->release6_running = false;
+        if (w->procs > 0)
+                w->procs--;
+        if (w->procs == 0 && !waiter_leases6_pending(MANAGED_WAITER(w)))
+                dnsmasq_timer_arm(m->lease_timer, 0);
+        release6_next(m);
+}
+
+/* Runs the next queued dhcp_release6 of any waiter, unless one runs: each
+ * binds the DHCPv6 client port on the interface, so a second one at the
+ * same time fails. */
+static void release6_next(struct dnsmasq_managed *m) {
+        if (m->release6_running)
+                return;
+        for (struct dnsmasq_waiter *w = m->d.waiters; w; w = w->next) {
+                struct dnsmasq_managed_waiter *mw = MANAGED_WAITER(w);
+
+                if (w->state != DNSMASQ_WAITER_RELEASING)
+                        continue;
+                while (waiter_leases6_pending(mw)) {
+                        struct dnsmasq_lease6 *l = &mw->leases6[mw->next_lease6++];
+                        const char *argv[] = {"dhcp_release6", "--iface",     l->iface,     "--ip",
+                                              l->ip,           "--iaid",      l->iaid,      "--client-id",
+                                              l->client_id,    "--server-id", l->server_id, NULL};
+                        struct netd_error err = {0};
+
+                        if (proc_spawn(argv, PROC_QUIET, on_release6_exit, w, NULL, &err) < 0) {
+                                log_warn("dnsmasq: lease of %s: %s", l->ip, err.message);
+                                continue;
+                        }
+                        log_debug("dnsmasq: releasing lease %s iaid %s on %s", l->ip, l->iaid, l->iface);
+                        w->procs++;
+                        m->release6_running = true;
+                        return;
+                }
+        }
+}
+
+/* Start removing the leases of released nodes: dhcp_release(6) makes
+ * dnsmasq drop them (and rewrite its lease file) as if the client had said
+ * so. */
 static void waiter_release_leases(struct dnsmasq_managed_waiter *mw) {
-        _cleanup_free_ char *text = lease_file_read(MANAGED(mw->w.d));
+        struct dnsmasq_managed *m = MANAGED(mw->w.d);
+        _cleanup_free_ char *text = lease_file_read(m);
         size_t kept = 0;
 
         mw->w.state = DNSMASQ_WAITER_RELEASING;
@@ -181,6 +282,12 @@ static void waiter_release_leases(struct dnsmasq_managed_waiter *mw) {
 
                 if (!lease_file_has(text, l))
                         continue;
+                if (l->ip.family == AF_INET6) {
+                        if (leases6_add(mw, text, l) < 0)
+                                log_warn("dnsmasq: out of memory releasing leases");
+                        mw->leases[kept++] = *l;
+                        continue;
+                }
                 addr_format(&l->ip, ip, sizeof(ip));
                 mac_format(l->mac, mac, sizeof(mac));
                 if (proc_spawn(argv, PROC_QUIET, on_release_exit, &mw->w, NULL, &err) < 0) {
@@ -194,6 +301,10 @@ static void waiter_release_leases(struct dnsmasq_managed_waiter *mw) {
         mw->n_leases = kept;
         if (mw->w.procs == 0 && mw->n_leases == 0)
                 dnsmasq_waiter_finish(&mw->w, 0, NULL);
+        else if (waiter_leases6_pending(mw))
+                release6_next(m);
+        else if (mw->w.procs == 0)
+                dnsmasq_timer_arm(m->lease_timer, 0);
 }
 
 static void on_lease_timer(evutil_socket_t fd _unused_, short what _unused_, void *arg) {
@@ -207,7 +318,7 @@ static void on_lease_timer(evutil_socket_t fd _unused_, short what _unused_, voi
                 bool present = false;
 
                 next = w->next;
-                if (w->state != DNSMASQ_WAITER_RELEASING || w->procs > 0)
+                if (w->state != DNSMASQ_WAITER_RELEASING || w->procs > 0 || waiter_leases6_pending(mw))
                         continue;
                 for (size_t i = 0; i < mw->n_leases && !present; i++)
                         present = lease_file_has(text, &mw->leases[i]);
@@ -407,4 +518,5 @@ void dnsmasq_managed_verify_done(struct dnsmasq_managed *m) {
 void dnsmasq_managed_verify_waiter_done(struct dnsmasq_managed_waiter *mw) {
         free(mw->probes);
         free(mw->leases);
+        free(mw->leases6);
 }

@@ -3,7 +3,7 @@
  * one file per mode (config.h's --dnsmasq):
  *
  *   dnsmasq-managed.c   netd's own dnsmasq: hostsdir files, SIGHUP or restart, with
- *     dnsmasq-managed-verify.c  probes asking dnsmasq, then dhcp_release
+ *     dnsmasq-managed-verify.c  probes asking dnsmasq, then dhcp_release(6)
  *     dnsmasq-child.c           the supervised dnsmasq process
  *     dnsmasq-responder.c       netd's DNS responder for `*.apps` and the rest
  *   dnsmasq-external.c  conf-dir snippets, `dnsmasq --test`, reload command
@@ -29,7 +29,7 @@ enum dnsmasq_waiter_state {
         DNSMASQ_WAITER_TESTING,   /* external: `dnsmasq --test` of a new snippet runs */
         DNSMASQ_WAITER_QUEUED,    /* files written; waits for the next SIGHUP/reload */
         DNSMASQ_WAITER_PROBING,   /* managed: asking dnsmasq until it serves the change */
-        DNSMASQ_WAITER_RELEASING, /* managed: dhcp_release runs / leases disappear */
+        DNSMASQ_WAITER_RELEASING, /* managed: dhcp_release(6) runs / leases disappear */
         DNSMASQ_WAITER_RELOADING, /* external: the reload command runs */
 };
 

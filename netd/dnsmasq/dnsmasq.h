@@ -10,7 +10,7 @@
  *           done only when dnsmasq answers for it: netd queries its own
  *           dnsmasq until every new name resolves to its address (and every
  *           removed one is NXDOMAIN), then removes the DHCP leases of
- *           released nodes with dhcp_release.
+ *           released nodes with dhcp_release (dhcp_release6 on IPv6).
  *           `*.apps.C.D` is forwarded by dnsmasq to a small responder in
  *           netd (server= lines are reloadable, address= lines are not).
  * external  conf-dir snippets checked with `dnsmasq --test`, renamed into

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* FOBJ_ROUTE: dst via gateway [dev], in the main table. Routes are asked
- * for explicitly, so any device will do; netd installs them as "static"
- * and deletes only a static route with exactly its destination, gateway
- * and device. */
+ * for explicitly, so any device will do. netd installs them with its own
+ * protocol number (FOBJ_ROUTE_PROTOCOL) and only such a route is its own:
+ * compared, replaced, and deleted (with exactly its destination, gateway
+ * and device). Any other route to the destination is foreign: while netd
+ * has none that is exactly right, the object is a conflict and nothing is
+ * changed; a remove leaves foreign routes alone. */
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/route.h>
 
+#include "netd/core/prefix.h"
 #include "netlink-private.h"
 
 struct route_find {
         const struct fobj *want;
-        int oif; /* wanted device, 0 = any */
-        bool found;
+        int oif;    /* wanted device, 0 = any */
+        bool found; /* netd's routes (FOBJ_ROUTE_PROTOCOL) only, here to first_oif */
         bool exact;
         struct addr gateway; /* of the first route to dst; family 0 = none */
         int first_oif;
         bool multipath;
+        bool foreign;              /* a route to dst with another protocol */
+        unsigned foreign_protocol; /* the first one's */
 };
 
 static struct nla_policy route_policy[RTA_MAX + 1] = {
@@ -53,6 +59,12 @@ static int on_route(struct nl_msg *msg, void *arg) {
                 have.family = dst->base.family;
         if (addr_cmp(&have, &dst->base) != 0)
                 return NL_OK;
+        if (rtm->rtm_protocol != FOBJ_ROUTE_PROTOCOL) {
+                if (!f->foreign)
+                        f->foreign_protocol = rtm->rtm_protocol;
+                f->foreign = true;
+                return NL_OK;
+        }
         if (tb[RTA_GATEWAY] && (size_t)nla_len(tb[RTA_GATEWAY]) >= n)
                 nl_address_from_bytes(dst->base.family, nla_data(tb[RTA_GATEWAY]), &gw);
         oif = tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : 0;
@@ -109,7 +121,7 @@ static int route_dev(struct nl_ctx *ctx, const struct fobj *want, int *ret, stru
 
 static int route_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_state *ret_state, char *detail,
                        size_t size, struct netd_error *err) {
-        char what[160], d[NL_DETAIL_MAX] = "", have[ADDR_STRLEN], wanted[ADDR_STRLEN];
+        char what[160], d[NL_DETAIL_MAX] = "", have[ADDR_STRLEN], wanted[ADDR_STRLEN], dst[PREFIX_STRLEN];
         struct route_find f;
         struct nl_link_info li;
         int oif, r;
@@ -127,6 +139,13 @@ static int route_check(struct nl_ctx *ctx, const struct fobj *want, enum fobj_st
         r = route_find(ctx, what, want, oif, &f, err);
         if (r < 0)
                 return r;
+        if (f.foreign && !f.exact) {
+                *ret_state = FOBJ_CONFLICT;
+                nl_detail_add(d, sizeof(d), "route to %s exists and was not created by netd (proto %u)",
+                              prefix_format(&want->dst, dst, sizeof(dst)), f.foreign_protocol);
+                nl_detail_copy(detail, size, d);
+                return 0;
+        }
         if (!f.found) {
                 *ret_state = FOBJ_MISSING;
                 return 0;
@@ -169,7 +188,9 @@ static int route_request(struct nl_ctx *ctx, const char *what, bool add, const s
         rtnl_route_set_family(rt, (uint8_t)want->dst.base.family);
         r = rtnl_route_set_dst(rt, dst);
         rtnl_route_set_table(rt, RT_TABLE_MAIN);
-        rtnl_route_set_protocol(rt, RTPROT_STATIC);
+        /* A delete names the protocol too: the kernel then matches only
+         * netd's routes. */
+        rtnl_route_set_protocol(rt, FOBJ_ROUTE_PROTOCOL);
         rtnl_route_set_type(rt, RTN_UNICAST);
         rtnl_route_set_scope(rt, RT_SCOPE_UNIVERSE);
         rtnl_route_nh_set_gateway(nh, gw);
@@ -185,35 +206,52 @@ static int route_request(struct nl_ctx *ctx, const char *what, bool add, const s
         return nl_ctx_change(ctx, r, msg, what, add ? "add" : "delete", !add, err);
 }
 
+/* The wanted device's index and the routes to dst; NETD_ENOTFOUND, with
+ * no message, when the wanted device does not exist. */
+static int route_lookup(struct nl_ctx *ctx, const char *what, const struct fobj *want, int *ret_oif,
+                        struct route_find *ret, struct netd_error *err) {
+        int r = route_dev(ctx, want, ret_oif, err);
+
+        if (r < 0)
+                return r;
+        return route_find(ctx, what, want, *ret_oif, ret, err);
+}
+
 static int route_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
         struct route_find f;
         char what[160];
         int oif, r;
 
         route_what(want, what, sizeof(what));
-        r = route_dev(ctx, want, &oif, err);
+        r = route_lookup(ctx, what, want, &oif, &f, err);
         if (r == NETD_ENOTFOUND)
                 return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->dev);
         if (r < 0)
                 return r;
-        r = route_find(ctx, what, want, oif, &f, err);
-        if (r < 0)
-                return r;
         if (f.exact)
                 return 0;
+        if (f.foreign)
+                return error_set(
+                        err, NETD_ECONFLICT,
+                        "%s: a route to its destination exists and was not created by netd (proto %u)", what,
+                        f.foreign_protocol);
         return route_request(ctx, what, true, want, oif, err);
 }
 
 static int route_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
+        struct route_find f;
         char what[160];
         int oif, r;
 
         route_what(want, what, sizeof(what));
-        r = route_dev(ctx, want, &oif, err);
+        r = route_lookup(ctx, what, want, &oif, &f, err);
         if (r == NETD_ENOTFOUND)
                 return 0;
         if (r < 0)
                 return r;
+        /* None of netd's: whatever else leads there is left alone. */
+        if (!f.found)
+                return 0;
         return route_request(ctx, what, false, want, oif, err);
 }
 

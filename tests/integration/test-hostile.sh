@@ -231,6 +231,32 @@ elif case == "wrongtypes":
         s.close()
     if bad:
         raise SystemExit("\n".join(bad))
+elif case == "repeated-keys":
+    # json-c keeps the last of repeated keys: netd must refuse them all, at
+    # every level and however spelled, and run nothing.
+    reqs = [b'{"command": "ping", "command": "network.add", "args": {"name": "dupkey", "cidr": "203.0.113.0/24"}}',
+            b'{"comm\\u0061nd": "network.add", "command": "ping", "args": {"name": "dupkey", "cidr": "203.0.113.0/24"}}',
+            b'{"command": "network.add", "args": {"name": "lab", "name": "dupkey", "cidr": "203.0.113.0/24"}}',
+            b'{"command": "network.add", "args": {"name": "dupkey", "cidr": "203.0.113.0/24"}, "args": {"name": "x"}}',
+            ]
+    bad = []
+    for r in reqs:
+        s = conn(); send(s, r + b"\n")
+        got = lines(s)
+        try:
+            if not got:
+                raise SystemExit("no reply")
+            error_reply(got[0], ("invalid",))
+            if b"a key is repeated" not in got[0]:
+                raise SystemExit(f"not refused as a repeated key: {got[0][:300]!r}")
+        except SystemExit as e:
+            bad.append(f"request {r[:80]!r}: {e}")
+        s.close()
+    r = subprocess.run([sys.argv[3], "--socket", path, "network", "show", "dupkey"], capture_output=True, timeout=20)
+    if r.returncode == 0:
+        bad.append("network dupkey was created")
+    if bad:
+        raise SystemExit("\n".join(bad))
 elif case == "huge-count":
     for n in (2**31, 2**32 + 1, 2**63 - 1, 2**64):
         s = conn()
@@ -269,7 +295,7 @@ else:
 EOF
 
 before_files=$(state_digest "$STATE")
-for c in random random-no-newline bigline half half-shutdown badutf8 nul raw-nul wrongtypes huge-count \
+for c in random random-no-newline bigline half half-shutdown badutf8 nul raw-nul wrongtypes repeated-keys huge-count \
         nested-array nested-args pipelined idle-clients; do
         if "${TO[@]}" "$PY" "$T/raw.py" "$SOCK" "$c" "$NETCTL" >"$T/raw.out" 2>&1; then
                 ok "socket garbage '$c': error reply or closed connection"

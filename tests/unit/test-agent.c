@@ -249,7 +249,7 @@ static void test_agent_stdio(void **state) {
         char *big, line[1 << 16], *save = NULL, *l;
         size_t n, got = 0;
         const struct fobj *objs = lab_objects(&n);
-        const char *apply, *expect_result[] = {"ok", "error", "ok", "error", "ok", "ok"};
+        const char *apply, *expect_result[] = {"ok", "error", "error", "ok", "error", "ok", "ok"};
         ssize_t k;
         pid_t pid;
         int i;
@@ -270,6 +270,8 @@ static void test_agent_stdio(void **state) {
 
         write_str(to_agent[1], "{\"op\":\"hello\"}\n");
         write_str(to_agent[1], "{\"op\": \"check\", garbage\n");
+        /* A repeated key: json-c would keep the last one. */
+        write_str(to_agent[1], "{\"op\":\"hello\",\"op\":\"remove\",\"objects\":[]}\n");
         req = objects_json(objs, n, AGENT_PROTO_APPLY);
         apply = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
         write_str(to_agent[1], apply);
@@ -305,11 +307,14 @@ static void test_agent_stdio(void **state) {
                 assert_non_null(reply);
                 assert_string_equal(link_str(reply, "result", NULL, NULL), expect_result[i]);
                 if (i == 2)
-                        assert_results(reply, "after", "ok", n);
+                        assert_string_equal(link_str(reply, "error", "message", NULL),
+                                            "malformed request: a key is repeated");
                 if (i == 3)
+                        assert_results(reply, "after", "ok", n);
+                if (i == 4)
                         assert_non_null(
                                 strstr(link_str(reply, "error", "message", NULL), "request too large"));
-                if (i == 4)
+                if (i == 5)
                         assert_results(reply, "state", "ok", n);
                 json_object_put(reply);
         }

@@ -119,6 +119,10 @@ expect node set sno master-0 --boot "" :: network
 expect node set sno master-0 --boot=n :: network
 expect_none node set sno master-0 --ipxe-script ""
 expect -o "" :: json text
+expect -- :: --timeout --socket
+expect_none --timeout ""
+expect_none network list --timeout=""
+expect --timeout 5 net :: network
 expect report capacity -- :: --csv --json --network
 expect_none frobnicate ""
 expect_none network show lab ""

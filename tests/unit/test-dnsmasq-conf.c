@@ -46,7 +46,7 @@ static void network_init(struct network *n, const char *name, const char *cidr, 
         }
 }
 
-enum { NET_LAB, NET_DYN, NET_ODD, NET_PXE, NET_V6, NET_V6ODD, N_NETS };
+enum { NET_LAB, NET_DYN, NET_ODD, NET_PXE, NET_V6, NET_V6ODD, NET_V6DYN, NET_V6WIDE, N_NETS };
 static struct network nets[N_NETS];
 static struct network *net_ptrs[N_NETS];
 
@@ -108,6 +108,16 @@ static void networks_init(void) {
                      NULL);
         network_init(&nets[NET_V6ODD], "v6odd", "2001:db8:2::/62", "2001:db8:2::1", "v6.example", NULL, NULL,
                      NULL);
+        /* DHCPv6 + RA: a MTU on the interface IPv4 shares, a prefix longer
+         * than /64 with a dynamic pool, a /48 (served in the gateway's /64
+         * only, so its pool outside that /64 is not) */
+        nets[NET_V6].mtu = 1400;
+        network_init(&nets[NET_V6DYN], "v6dyn", "2001:db8:3::/120", "2001:db8:3::1", "v6.example", "br-v6",
+                     "2001:db8:3::80", "2001:db8:3::ff");
+        nets[NET_V6DYN].mtu = 1450;
+        network_init(&nets[NET_V6WIDE], "v6wide", "2001:db8:100::/48", "2001:db8:100::1", "v6.example",
+                     "br-v6", "2001:db8:100:1::10", "2001:db8:100:1::ff");
+        nets[NET_V6WIDE].mtu = 9000;
         for (size_t i = 0; i < N_NETS; i++)
                 net_ptrs[i] = &nets[i];
 }
@@ -411,6 +421,25 @@ static void test_network_dhcp(void **state) {
         /* no DHCP network, no DHCP tags */
         assert_null(strstr(v6, "dhcp-match"));
         assert_null(strstr(none, "dhcp-match"));
+        /* IPv6 on an interface: RA once (managed flag: no mode keyword),
+         * stateful DHCPv6, the MTU in the RA once per interface; never
+         * anything that grows with the prefix */
+        assert_non_null(strstr(v6, "\nenable-ra\n"));
+        assert_null(strstr(none, "enable-ra"));
+        assert_null(strstr(managed, "slaac"));
+        assert_null(strstr(managed, "ra-only"));
+        assert_null(strstr(managed, "ra-stateless"));
+        assert_non_null(strstr(managed, "\ndhcp-range=set:net-v6,2001:db8:1::,static,64,1h\n"));
+        assert_non_null(strstr(managed, "\nra-param=br-lab,mtu:1400,0\n"));
+        assert_non_null(
+                strstr(external, "\ndhcp-range=set:net-v6dyn,2001:db8:3::80,2001:db8:3::ff,120,1h\n"));
+        assert_non_null(strstr(external, "\nra-param=br-v6,mtu:1450,0\n"));
+        assert_null(strstr(managed, "mtu:9000"));
+        /* no interface: no DHCPv6 */
+        assert_null(strstr(managed, "net-v6odd"));
+        /* a /48: the gateway's /64 only, its pool outside that /64 not */
+        assert_non_null(strstr(managed, "\ndhcp-range=set:net-v6wide,2001:db8:100::,static,64,1h\n"));
+        assert_null(strstr(managed, "2001:db8:100:1::10"));
 }
 
 static void test_networks_conf(void **state) {
@@ -512,10 +541,17 @@ static void test_cluster_semantics(void **state) {
         assert_non_null(
                 strstr(compact_hosts, "\n192.0.2.23 api.compact.lab.example api-int.compact.lab.example\n"));
         assert_non_null(strstr(compact_hosts, "192.0.2.20 master-0.compact.lab.example\n"));
-        /* IPv6: no DHCP, so no DHCP names or boot overrides either */
-        assert_string_equal(v6_dhcp, "");
-        assert_string_equal(v6_opts, "");
-        assert_null(strstr(v6_conf, "dhcp-"));
+        /* IPv6: DHCPv6 by MAC with the same tags, the address in
+         * brackets; the cluster's domain as search list; no DHCPv4 names
+         * or boot overrides (the compact6 node's iPXE script is IPv4) */
+        assert_string_equal(v6_dhcp, "52:54:00:00:06:10,set:cl-sno6,set:nd-sno6.master-0,[2001:db8:1::10]\n");
+        assert_string_equal(v6_opts, "tag:cl-compact6,option6:domain-search,compact6.v6.example\n");
+        assert_non_null(strstr(v6_conf,
+                               "\ndhcp-host=52:54:00:00:06:21,set:cl-compact6,set:nd-compact6.master-1,"
+                               "[2001:db8:1::21]\n"));
+        assert_non_null(strstr(v6_conf, "\ndhcp-ignore-names=tag:cl-compact6\n"));
+        assert_null(strstr(v6_conf, "option:"));
+        assert_null(strstr(v6_conf, ",12,"));
 
         /* DHCP names: the host line sets the cluster's and the node's tags
          * and carries no name (it would become a lease name in DNS); the

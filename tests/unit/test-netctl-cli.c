@@ -170,6 +170,72 @@ static void test_cli_usage_errors(void **state _unused_) {
         FAILS("netctl: usage: --socket needs a path\nTry 'netctl network --help'.\n", "--socket=", "network");
 }
 
+/* --timeout SECONDS, else $NETD_TIMEOUT, else 60; anything but whole
+ * seconds from 1 to a day is a usage error. */
+static void test_cli_timeout(void **state _unused_) {
+        struct cli cli;
+
+        unsetenv("NETD_TIMEOUT");
+        parse_ok(&cli, "{}", ARGC("network", "list"), ARGV("network", "list"));
+        assert_int_equal(cli.timeout, CLI_TIMEOUT_DEFAULT);
+        assert_int_equal(cli.timeout, 60);
+        cli_done(&cli);
+        parse_ok(&cli, "{}", ARGC("--timeout", "5", "network", "list"),
+                 ARGV("--timeout", "5", "network", "list"));
+        assert_int_equal(cli.timeout, 5);
+        cli_done(&cli);
+        parse_ok(&cli, "{}", ARGC("network", "list", "--timeout=86400"),
+                 ARGV("network", "list", "--timeout=86400"));
+        assert_int_equal(cli.timeout, 86400);
+        cli_done(&cli);
+
+        setenv("NETD_TIMEOUT", "7", 1);
+        parse_ok(&cli, "{}", ARGC("network", "list"), ARGV("network", "list"));
+        assert_int_equal(cli.timeout, 7);
+        cli_done(&cli);
+        /* The flag wins over the environment. */
+        parse_ok(&cli, "{}", ARGC("network", "list", "--timeout", "3"),
+                 ARGV("network", "list", "--timeout", "3"));
+        assert_int_equal(cli.timeout, 3);
+        cli_done(&cli);
+        setenv("NETD_TIMEOUT", "", 1);
+        parse_ok(&cli, "{}", ARGC("network", "list"), ARGV("network", "list"));
+        assert_int_equal(cli.timeout, 60);
+        cli_done(&cli);
+
+        setenv("NETD_TIMEOUT", "soon", 1);
+        FAILS("netctl: usage: network list: NETD_TIMEOUT expects whole seconds from 1 to 86400, not 'soon'\n"
+              "Try 'netctl network list --help'.\n",
+              "network", "list");
+        unsetenv("NETD_TIMEOUT");
+        static char *const bad[] = {"0", "-1", "1.5", "x", "", "86401", "99999999999999999999", " 5", "5s"};
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                char want[256], opt[64];
+
+                snprintf(want, sizeof(want),
+                         "netctl: usage: network list: --timeout expects whole seconds from 1 to 86400, not "
+                         "'%s'\nTry 'netctl network list --help'.\n",
+                         bad[i]);
+                snprintf(opt, sizeof(opt), "--timeout=%s", bad[i]);
+                parse_fails(want, ARGC("network", "list", opt), ARGV("network", "list", opt));
+                parse_fails(want, ARGC("network", "list", "--timeout", bad[i]),
+                            ARGV("network", "list", "--timeout", bad[i]));
+        }
+        FAILS("netctl: usage: network list: --timeout needs a value\nTry 'netctl network list --help'.\n",
+              "network", "list", "--timeout");
+        /* main() turns a usage error into exit code 2. */
+        {
+                _cleanup_free_ char *text = NULL;
+                size_t size = 0;
+                FILE *f = open_memstream(&text, &size);
+
+                assert_int_equal(cli_main(ARGC("--timeout", "0", "network", "list"),
+                                          ARGV("--timeout", "0", "network", "list"), stdout, f),
+                                 EXIT_USAGE);
+                fclose(f);
+        }
+}
+
 /* --help and --version win over a missing command or argument. */
 /* A change needs something to change; node set takes one way to boot,
  * and names the ways when given none or several. */
@@ -266,7 +332,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cli_parse),        cmocka_unit_test(test_cli_parse_boot),
                 cmocka_unit_test(test_cli_usage_errors), cmocka_unit_test(test_cli_usage_errors_set),
-                cmocka_unit_test(test_cli_actions),      cmocka_unit_test(test_cli_help),
+                cmocka_unit_test(test_cli_actions),      cmocka_unit_test(test_cli_timeout),
+                cmocka_unit_test(test_cli_help),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

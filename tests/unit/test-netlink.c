@@ -399,6 +399,45 @@ static void test_port(void **state) {
         remove_ok(&br);
 }
 
+/* Ports are joined to and detached from netd's bridges only, and a remove
+ * detaches only the port it names. */
+static void test_port_ownership(void **state) {
+        struct fobj fp = port("pf-a", "br-pf"), fq = port("pf-c", "br-pf");
+        struct fobj br = bridge("br-pn", 0), up = port("pn-up", "br-pn");
+        struct json_object *j;
+
+        (void)state;
+        /* A foreign port on a foreign bridge. */
+        sh("ip link add br-pf type bridge && ip link add pf-a type veth peer name pf-b");
+        sh("ip link set pf-a master br-pf && ip link add pf-c type veth peer name pf-d");
+        expect_refused(&fp, "br-pf");
+        remove_ok(&fp);
+        j = ip_link("pf-a");
+        assert_string_equal(link_str(j, "master", NULL, NULL), "br-pf");
+        json_object_put(j);
+        /* Nor is a port joined to a foreign bridge. */
+        expect_refused(&fq, "br-pf");
+        j = ip_link("pf-c");
+        assert_null(path(j, "master", NULL, NULL));
+        json_object_put(j);
+        sh("ip link del br-pf && ip link del pf-a && ip link del pf-c");
+
+        /* netd's bridge with its uplink and a port someone else added. */
+        ensure(&br);
+        sh("ip link add pn-up type veth peer name pn-upp && ip link add pn-f type veth peer name pn-fp");
+        ensure(&up);
+        sh("ip link set pn-f master br-pn");
+        remove_ok(&up);
+        j = ip_link("pn-up");
+        assert_null(path(j, "master", NULL, NULL));
+        json_object_put(j);
+        j = ip_link("pn-f");
+        assert_string_equal(link_str(j, "master", NULL, NULL), "br-pn");
+        json_object_put(j);
+        sh("ip link del pn-up && ip link del pn-f");
+        remove_ok(&br);
+}
+
 /* ---- addresses, routes, flood entries ---- */
 
 static void test_address(void **state) {
@@ -448,6 +487,7 @@ static void test_route(void **state) {
                     r4dev = route("203.0.113.0/24", "192.0.2.254", "br-r");
         struct fobj r6 = route("2001:db8:2::/64", "2001:db8:1::fe", ""),
                     other = route("203.0.113.0/24", "192.0.2.254", "");
+        struct netd_error err = {0};
         struct json_object *j;
 
         (void)state;
@@ -460,10 +500,24 @@ static void test_route(void **state) {
         assert_int_equal(json_object_array_length(j), 1);
         assert_string_equal(link_str(json_object_array_get_idx(j, 0), "gateway", NULL, NULL), "192.0.2.254");
         assert_string_equal(link_str(json_object_array_get_idx(j, 0), "dev", NULL, NULL), "br-r");
+        /* Marked as netd's by its protocol number. */
+        assert_string_equal(link_str(json_object_array_get_idx(j, 0), "protocol", NULL, NULL), "229");
         json_object_put(j);
 
-        sh("ip route replace 198.51.100.0/24 via 192.0.2.253");
+        /* netd's route changed: repaired. */
+        sh("ip route replace 198.51.100.0/24 via 192.0.2.253 proto 229");
         expect(&r4, FOBJ_DRIFTED, "via 192.0.2.253, want via 192.0.2.254");
+        ensure(&r4);
+        /* Replaced by hand (proto boot): someone else's now, left alone. */
+        sh("ip route replace 198.51.100.0/24 via 192.0.2.253");
+        expect(&r4, FOBJ_CONFLICT, "route to 198.51.100.0/24 exists and was not created by netd (proto 3)");
+        assert_int_equal(netlink_kind_ops(FOBJ_ROUTE)->ensure(ctx, &r4, &err), NETD_ECONFLICT);
+        assert_non_null(strstr(err.message, "not created by netd"));
+        remove_ok(&r4);
+        assert_int_equal(
+                sh_status("ip route show 198.51.100.0/24 proto boot | grep -q 'via 192.0.2.253 dev br-r'"),
+                0);
+        sh("ip route del 198.51.100.0/24");
         ensure(&r4);
         ensure(&r4dev);
         ensure(&r6);
@@ -481,10 +535,30 @@ static void test_route(void **state) {
         /* Someone else's route to the same destination stays. */
         remove_ok(&r4dev);
         sh("ip route add 203.0.113.0/24 via 192.0.2.253");
-        expect(&other, FOBJ_DRIFTED, "via 192.0.2.253, want via 192.0.2.254");
+        expect(&other, FOBJ_CONFLICT, "route to 203.0.113.0/24 exists and was not created by netd (proto 3)");
         remove_ok(&other);
         assert_int_equal(sh_status("ip route show 203.0.113.0/24 | grep -q 192.0.2.253"), 0);
         sh("ip route del 203.0.113.0/24");
+        /* A hand-made static route exactly like netd's is still not netd's:
+         * a conflict, neither replaced nor deleted. */
+        sh("ip route add 203.0.113.0/24 via 192.0.2.254 proto static");
+        expect(&other, FOBJ_CONFLICT, "route to 203.0.113.0/24 exists and was not created by netd (proto 4)");
+        err = (struct netd_error){0};
+        assert_int_equal(netlink_kind_ops(FOBJ_ROUTE)->ensure(ctx, &other, &err), NETD_ECONFLICT);
+        remove_ok(&other);
+        remove_ok(&r4dev);
+        assert_int_equal(
+                sh_status("ip route show 203.0.113.0/24 | grep -q 'via 192.0.2.254 dev br-r proto static'"),
+                0);
+        sh("ip route del 203.0.113.0/24");
+        /* A kernel route (the bridge's own subnet) is foreign too. */
+        {
+                struct fobj connected = route("192.0.2.0/24", "192.0.2.254", "");
+
+                expect(&connected, FOBJ_CONFLICT, "(proto 2)");
+                remove_ok(&connected);
+                assert_int_equal(sh_status("ip route show 192.0.2.0/24 | grep -q 'proto kernel'"), 0);
+        }
         remove_ok(&br);
 }
 
@@ -642,6 +716,7 @@ int main(void) {
                 cmocka_unit_test(test_vxlan_foreign),
                 cmocka_unit_test(test_vxlan_underlay_mtu),
                 cmocka_unit_test(test_port),
+                cmocka_unit_test(test_port_ownership),
                 cmocka_unit_test(test_address),
                 cmocka_unit_test(test_route),
                 cmocka_unit_test(test_fdb),

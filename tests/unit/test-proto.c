@@ -87,6 +87,80 @@ static void test_rejections(void **state) {
         }
 }
 
+/* json-c keeps the last of repeated keys: the parser must refuse them at
+ * every level, whatever their spelling, and only them. */
+static void test_repeated_keys(void **state) {
+        static const char *const refused[] = {
+                "{\"command\":\"ping\",\"command\":\"cluster.release\",\"args\":{\"name\":\"sno\"}}",
+                "{\"command\":\"cluster.release\",\"args\":{\"name\":\"a\",\"name\":\"b\"}}",
+                "{\"command\":\"cluster.release\",\"args\":{\"name\":\"a\"},\"args\":{\"name\":\"b\"}}",
+                /* Escapes decode to the same key. */
+                "{\"comm\\u0061nd\":\"cluster.release\",\"command\":\"ping\",\"args\":{\"name\":\"a\"}}",
+                "{\"command\":\"ping\",\"comm\\u0061nd\":\"cluster.release\",\"args\":{\"name\":\"a\"}}",
+                "{\"command\":\"network.show\",\"args\":{\"n\\u0061me\":\"a\",\"name\":\"b\"}}",
+                /* An embedded NUL cuts a key short: the same key to json-c. */
+                "{\"command\\u0000x\":\"cluster.release\",\"command\":\"ping\",\"args\":{\"name\":\"a\"}}",
+                /* Deeper objects too (inside an unknown top-level key and an array). */
+                "{\"command\":\"ping\",\"x\":{\"a\":1,\"a\":2}}",
+                "{\"command\":\"ping\",\"x\":[{\"a\":1},{\"b\":1,\"b\":1}]}",
+                /* The second value an object whose own keys would make up the count. */
+                "{\"command\":\"ping\",\"x\":1,\"x\":{\"y\":1}}",
+        };
+        static const char *const not_plain[] = {
+                "{\"command\":\"ping\" /* \"command\":\"cluster.release\" */}",
+                "{'command':'ping'}",
+                "{\"command\":\"ping\"}//",
+        };
+        const struct proto_command *cmd;
+        struct json_object *args = NULL;
+        struct netd_error err;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+                if (parse(refused[i], &cmd, &args, &err) != NETD_EINVALID ||
+                    !strstr(err.message, "malformed request: a key is repeated"))
+                        fail_msg("case %zu: not refused as a repeated key: \"%s\"", i, err.message);
+                assert_null(args);
+        }
+        for (size_t i = 0; i < sizeof(not_plain) / sizeof(not_plain[0]); i++) {
+                assert_int_equal(parse(not_plain[i], &cmd, &args, &err), NETD_EINVALID);
+                assert_null(args);
+        }
+
+        /* Keys that only look alike are different keys. */
+        assert_int_equal(parse("{\"command\":\"network.show\",\"args\":{\"name\":\"a\",\"Name\":\"b\"}}",
+                               &cmd, &args, &err),
+                         NETD_EINVALID);
+        assert_non_null(strstr(err.message, "unknown argument \"Name\""));
+        assert_int_equal(parse("{\"command\":\"ping\",\"Command\":\"cluster.release\",\"command \":1}", &cmd,
+                               &args, &err),
+                         0);
+        assert_string_equal(cmd->name, "ping");
+        json_object_put(args);
+        /* Colons, quotes and braces inside strings are not structure. */
+        assert_int_equal(parse("{\"command\":\"network.show\",\"args\":{\"name\":\"a:\\\"b\\\\\\\":{'/\"}}",
+                               &cmd, &args, &err),
+                         0);
+        assert_string_equal(proto_arg_string(args, "name"), "a:\"b\\\":{'/");
+        json_object_put(args);
+        assert_int_equal(parse("{\"command\":\"network.list\",\"args\":{}}", &cmd, &args, &err), 0);
+        json_object_put(args);
+
+        /* The shared check on its own. */
+        {
+                const char *t = "{\"a\":{\"b\":1},\"c\":[{\"d\":2}]}";
+                struct json_object *doc = json_tokener_parse(t);
+
+                err = (struct netd_error){0};
+                assert_int_equal(proto_json_check_keys(t, strlen(t), doc, &err), 0);
+                json_object_put(doc);
+                t = "{\"a\":{\"b\":1,\"b\":2}}";
+                doc = json_tokener_parse(t);
+                assert_int_equal(proto_json_check_keys(t, strlen(t), doc, &err), NETD_EINVALID);
+                json_object_put(doc);
+        }
+}
+
 static void test_too_large(void **state) {
         size_t n = PROTO_MAX_MESSAGE + 10;
         char *big = malloc(n + 1);
@@ -162,6 +236,7 @@ int main(void) {
                 cmocka_unit_test(test_valid_request),
                 cmocka_unit_test(test_args_optional_when_none_required),
                 cmocka_unit_test(test_rejections),
+                cmocka_unit_test(test_repeated_keys),
                 cmocka_unit_test(test_too_large),
                 cmocka_unit_test(test_every_command_has_fields),
                 cmocka_unit_test(test_reply_round_trip),
