@@ -109,7 +109,7 @@ int capacity_report(struct store *s, const char *network, struct capacity **ret,
         if (ret_lab)
                 *ret_lab = lab;
         if (ret)
-                *ret = STORE_TAKE(caps);
+                *ret = TAKE_PTR(caps);
         if (ret_n)
                 *ret_n = n;
 out:

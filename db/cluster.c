@@ -614,7 +614,7 @@ int cluster_delete(struct store *s, const char *cluster, const char *node, const
         if (r < 0)
                 return r;
         if (ret)
-                *ret = STORE_TAKE(c);
+                *ret = TAKE_PTR(c);
         return 0;
 }
 

@@ -148,7 +148,7 @@ static int garbage_load(struct store *s, const struct host_ref *h, struct fobj_v
         if (r < 0)
                 return r;
         if (ret_ids)
-                *ret_ids = STORE_TAKE(ids);
+                *ret_ids = TAKE_PTR(ids);
         return 0;
 }
 

@@ -278,7 +278,7 @@ int network_set(struct store *s, const struct network_change *change, struct net
         if (r < 0)
                 goto out;
         if (ret_before)
-                *ret_before = STORE_TAKE(before);
+                *ret_before = TAKE_PTR(before);
 out:
         free(next.reserved);
         return r;

@@ -87,7 +87,7 @@ static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network 
                 return r;
         if (ret_id)
                 *ret_id = id;
-        *ret = STORE_TAKE(n);
+        *ret = TAKE_PTR(n);
         return 0;
 }
 
@@ -132,7 +132,7 @@ int network_find_all(struct store *s, struct network ***ret, int64_t **ret_ids, 
         *ret = l;
         *ret_n = n;
         if (ret_ids)
-                *ret_ids = STORE_TAKE(ids);
+                *ret_ids = TAKE_PTR(ids);
         return 0;
 }
 
@@ -189,7 +189,7 @@ int network_ranges_parse(const char *what, const struct prefix *cidr, const char
                 if (r < 0)
                         return r;
         }
-        *ret = STORE_TAKE(l);
+        *ret = TAKE_PTR(l);
         *ret_n = n;
         return 0;
 }

@@ -371,6 +371,6 @@ int node_set(struct store *s, const struct node_change *change, struct cluster *
         if (r < 0)
                 return r;
         if (ret_before)
-                *ret_before = STORE_TAKE(before);
+                *ret_before = TAKE_PTR(before);
         return 0;
 }

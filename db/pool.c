@@ -54,7 +54,7 @@ int pool_reserved_spans(const struct network *n, struct pool_span **ret, size_t 
                         v[++j] = v[i];
         }
         *ret_n = j + 1;
-        *ret = STORE_TAKE(v);
+        *ret = TAKE_PTR(v);
         return 0;
 }
 

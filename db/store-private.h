@@ -23,15 +23,6 @@ static inline void sqlite3_finalizep(sqlite3_stmt **stmt) {
 }
 #define _cleanup_stmt_ _cleanup_(sqlite3_finalizep)
 
-/* The value of pointer `p`, which is cleared: an object owned by a cleanup
- * attribute handed over to the caller. */
-#define STORE_TAKE(p)                                                                                        \
-        ({                                                                                                   \
-                typeof(p) _taken = (p);                                                                      \
-                (p) = NULL;                                                                                  \
-                _taken;                                                                                      \
-        })
-
 /* Convert SQLite result `rc` into a NETD_E* code (busy/locked: unavailable,
  * constraint: conflict, anything else: internal) with SQLite's message. */
 int store_error(struct store *s, int rc, struct netd_error *err);
@@ -91,7 +82,7 @@ int store_read(struct store *s, store_tx_fn fn, void *userdata, struct netd_erro
                 if (r < 0)                                                                                   \
                         return r;                                                                            \
                 if (ret)                                                                                     \
-                        *ret = STORE_TAKE(o);                                                                \
+                        *ret = TAKE_PTR(o);                                                                \
                 return 0;                                                                                    \
         }                                                                                                    \
                                                                                                              \

@@ -307,7 +307,7 @@ int store_open(const char *path, struct store **ret, struct netd_error *err) {
                 sqlite3_close(s->db);
                 return r;
         }
-        *ret = STORE_TAKE(s);
+        *ret = TAKE_PTR(s);
         return 0;
 }
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -38,12 +39,10 @@ int file_mkdir_p(const char *path, mode_t mode, struct netd_error *err) {
         return 0;
 }
 
-int file_write(const char *path, const char *text, struct netd_error *err) {
+/* Write all of `text` to `fd` and close it. */
+static int fd_write_all(int fd, const char *path, const char *text, struct netd_error *err) {
         size_t n = strlen(text);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
-        if (fd < 0)
-                return fail(err, NETD_EINTERNAL, path);
         for (size_t off = 0; off < n;) {
                 ssize_t w = write(fd, text + off, n - off);
                 if (w < 0 && errno == EINTR)
@@ -61,16 +60,75 @@ int file_write(const char *path, const char *text, struct netd_error *err) {
         return 0;
 }
 
-int file_write_atomic(const char *path, const char *text, struct netd_error *err) {
+int file_write(const char *path, const char *text, struct netd_error *err) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+        if (fd < 0)
+                return fail(err, NETD_EINTERNAL, path);
+        return fd_write_all(fd, path, text, err);
+}
+
+int file_write_temp(const char *dir, const char *name, const char *text, char **ret_path,
+                    struct netd_error *err) {
         _cleanup_free_ char *tmp = NULL;
+        int fd, r;
+
+        if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0) {
+                errno = ENOMEM;
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        /* O_EXCL: never through a planted name; unique: two writers of the
+         * same file never share a temporary one. */
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return fail(err, NETD_EINTERNAL, tmp);
+        if (fchmod(fd, 0644) < 0) {
+                r = fail(err, NETD_EINTERNAL, tmp);
+                close(fd);
+                unlink(tmp);
+                return r;
+        }
+        r = fd_write_all(fd, tmp, text, err);
+        if (r < 0) {
+                unlink(tmp);
+                return r;
+        }
+        *ret_path = TAKE_PTR(tmp);
+        return 0;
+}
+
+bool file_name_is_temp(const char *name) {
+        const char *dot = strrchr(name, '.');
+        size_t n;
+
+        if (name[0] != '.' || !dot || dot == name)
+                return false;
+        if (streq(dot, ".tmp")) /* the name before netd 0.2 */
+                return true;
+        n = strlen(dot + 1);
+        if (n != 6)
+                return false;
+        for (const char *c = dot + 1; *c; c++)
+                if (!isalnum((unsigned char)*c))
+                        return false;
+        return true;
+}
+
+int file_write_atomic(const char *path, const char *text, struct netd_error *err) {
+        _cleanup_free_ char *tmp = NULL, *dir = NULL;
         const char *slash = strrchr(path, '/');
         int r;
 
-        if (!slash || asprintf(&tmp, "%.*s/.%s.tmp", (int)(slash - path), path, slash + 1) < 0) {
-                errno = slash ? ENOMEM : EINVAL;
+        if (!slash) {
+                errno = EINVAL;
+                return error_set(err, NETD_EINTERNAL, "%s: not a path with a directory", path);
+        }
+        dir = strndup(path, (size_t)(slash - path));
+        if (!dir) {
+                errno = ENOMEM;
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         }
-        r = file_write(tmp, text, err);
+        r = file_write_temp(dir, slash + 1, text, &tmp, err);
         if (r < 0)
                 return r;
         if (rename(tmp, path) < 0) {

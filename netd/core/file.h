@@ -18,13 +18,24 @@ char *file_path_join(const char *dir, const char *name);
  * existing directory is fine. */
 int file_mkdir_p(const char *path, mode_t mode, struct netd_error *err);
 
-/* Create or truncate `path` (mode 0644) and write `text` to it. */
+/* Create or truncate `path` (mode 0644) and write `text` to it; a symlink
+ * at `path` is refused, never followed. */
 int file_write(const char *path, const char *text, struct netd_error *err);
 
+/* Write `text` to a new dotfile DIR/.NAME.XXXXXX (directory watches and
+ * dnsmasq's conf-dir skip dotfiles), created exclusively, mode 0644;
+ * *ret_path (malloc'ed) names it. */
+int file_write_temp(const char *dir, const char *name, const char *text, char **ret_path,
+                    struct netd_error *err);
+
+/* Whether a directory entry is one of file_write_temp()'s files (or the
+ * older `.NAME.tmp`): left over only after a crash, safe to remove. */
+bool file_name_is_temp(const char *name);
+
 /* Replace `path` with `text` atomically: readers see the old or the new
- * file, never half of one. The text is written to the dotfile
- * DIR/.NAME.tmp first (directory watches that skip dotfiles ignore it),
- * then renamed over `path`. No fsync: for files regenerated at start. */
+ * file, never half of one. The text goes to a file_write_temp() first,
+ * then is renamed over `path` (a symlink planted there is replaced, its
+ * target untouched). No fsync: for files regenerated at start. */
 int file_write_atomic(const char *path, const char *text, struct netd_error *err);
 
 /* Read the whole of `path` into *ret_text (malloc'ed). A NUL always

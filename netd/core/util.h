@@ -27,6 +27,15 @@ static inline void freep(void *p) {
 }
 #define _cleanup_free_ _cleanup_(freep)
 
+/* The value of pointer `p`, which is cleared: an object owned by a cleanup
+ * attribute handed over to the caller. */
+#define TAKE_PTR(p)                                                                                          \
+        ({                                                                                                   \
+                typeof(p) _taken = (p);                                                                      \
+                (p) = NULL;                                                                                  \
+                _taken;                                                                                      \
+        })
+
 static inline void fclosep(FILE **f) {
         if (*f)
                 fclose(*f);

@@ -93,7 +93,7 @@ static int state_lock(const char *dir, struct netd_error *err) {
 
         if (!(path = file_path_join(dir, "netd.lock")))
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
                 return error_set(err, NETD_EINTERNAL, "%s: %s", path, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -120,7 +120,7 @@ static void on_test_exit(pid_t pid _unused_, int status, void *arg) {
         dnsmasq_flush_schedule(xw->w.d);
 }
 
-/* Stage `text` as DIR/.NAME.tmp and test it; on_test_exit() installs it and
+/* Stage `text` as a temporary DIR/.NAME.XXXXXX and test it; on_test_exit() installs it and
  * queues the reload. */
 static int stage(struct external_waiter *xw, const char *name, const char *text, struct netd_error *err) {
         const struct config *cfg = xw->w.d->cfg;
@@ -128,13 +128,12 @@ static int stage(struct external_waiter *xw, const char *name, const char *text,
         const char *argv[] = {cfg->dnsmasq_binary, "--test", NULL, NULL};
         int r;
 
-        if (asprintf(&xw->tmp_path, "%s/.%s.tmp", cfg->dnsmasq_dir, name) < 0 ||
-            asprintf(&xw->final_path, "%s/%s", cfg->dnsmasq_dir, name) < 0 ||
-            asprintf(&arg, "--conf-file=%s", xw->tmp_path) < 0)
-                return error_set(err, NETD_EINTERNAL, "out of memory");
-        r = file_write(xw->tmp_path, text, err);
+        r = file_write_temp(cfg->dnsmasq_dir, name, text, &xw->tmp_path, err);
         if (r < 0)
                 return r;
+        if (asprintf(&xw->final_path, "%s/%s", cfg->dnsmasq_dir, name) < 0 ||
+            asprintf(&arg, "--conf-file=%s", xw->tmp_path) < 0)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
         argv[2] = arg;
         xw->w.state = DNSMASQ_WAITER_TESTING;
         r = proc_spawn(argv, PROC_QUIET, on_test_exit, xw, NULL, err);

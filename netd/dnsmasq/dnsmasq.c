@@ -149,7 +149,7 @@ void dnsmasq_dir_prune(const char *dir, dnsmasq_keep_fn keep, void *userdata) {
         while ((de = readdir(dh))) {
                 _cleanup_free_ char *path = NULL;
 
-                if (de->d_name[0] == '.' && !strstr(de->d_name, ".tmp"))
+                if (de->d_name[0] == '.' && !file_name_is_temp(de->d_name))
                         continue;
                 path = file_path_join(dir, de->d_name);
                 if (!path || keep(de->d_name, path, userdata))

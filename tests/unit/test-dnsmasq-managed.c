@@ -361,6 +361,7 @@ static void test_sync_files(void **state _unused_) {
         state_write("dnsmasq/dhcp-hosts.d/gone", "");
         state_write("dnsmasq/dhcp-opts.d/gone", "");
         state_write("dnsmasq/hosts.d/.gone.tmp", "");
+        state_write("dnsmasq/dhcp-hosts.d/.gone.Xy12Z9", "");
         state_write("dnsmasq/hosts.d/.hidden", "");
         dt_sync(true, &st, 0);
 
@@ -372,6 +373,7 @@ static void test_sync_files(void **state _unused_) {
         assert_null(state_read("dnsmasq/dhcp-hosts.d/gone"));
         assert_null(state_read("dnsmasq/dhcp-opts.d/gone"));
         assert_null(state_read("dnsmasq/hosts.d/.gone.tmp"));
+        assert_null(state_read("dnsmasq/dhcp-hosts.d/.gone.Xy12Z9"));
         hidden = dt_path("dnsmasq/hosts.d/.hidden");
         assert_true(dt_exists(hidden));
 

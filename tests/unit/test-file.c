@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <sys/stat.h>
 
@@ -31,6 +32,20 @@ static char *read_text(const char *path) {
         assert_int_equal(file_read(path, &text, &err), 0);
         assert_non_null(text);
         return text;
+}
+
+/* Whether a dotfile (a temporary file) is left in the directory. */
+static bool dotfile_left(void) {
+        DIR *d = opendir(tmpdir);
+        struct dirent *e;
+        bool found = false;
+
+        assert_non_null(d);
+        while ((e = readdir(d)))
+                if (e->d_name[0] == '.' && !streq(e->d_name, ".") && !streq(e->d_name, ".."))
+                        found = true;
+        closedir(d);
+        return found;
 }
 
 static bool is_dir(const char *path) {
@@ -137,18 +152,19 @@ static void test_write_missing_dir(void **state _unused_) {
         assert_non_null(strstr(err.message, p));
         err = (struct netd_error){0};
         assert_int_equal(file_write_atomic(p, "x", &err), NETD_EINTERNAL);
-        assert_non_null(strstr(err.message, "nodir/.file.tmp"));
+        assert_non_null(strstr(err.message, "nodir/.file."));
+        assert_int_equal(errno, ENOENT);
 }
 
 static void test_write_atomic(void **state _unused_) {
-        _cleanup_free_ char *p = tmp_path("atomic"), *tmp = tmp_path(".atomic.tmp"), *text = NULL;
+        _cleanup_free_ char *p = tmp_path("atomic"), *text = NULL;
         struct netd_error err = {0};
         char old[16] = "";
         struct stat before, after;
         int fd;
 
         assert_int_equal(file_write_atomic(p, "old\n", &err), 0);
-        assert_int_equal(access(tmp, F_OK), -1);
+        assert_false(dotfile_left());
         assert_int_equal(stat(p, &before), 0);
 
         /* a reader that opened the old file keeps reading the old text */
@@ -164,12 +180,11 @@ static void test_write_atomic(void **state _unused_) {
         /* replaced by a rename, not rewritten in place; no temporary file left */
         assert_int_equal(stat(p, &after), 0);
         assert_true(before.st_ino != after.st_ino);
-        assert_int_equal(access(tmp, F_OK), -1);
+        assert_false(dotfile_left());
 }
 
 static void test_write_atomic_failed_rename(void **state _unused_) {
         _cleanup_free_ char *d = tmp_path("isdir"), *inner = tmp_path("isdir/keep");
-        _cleanup_free_ char *tmp = tmp_path(".isdir.tmp");
         struct netd_error err = {0};
 
         /* renaming a file over a non-empty directory fails: the temporary
@@ -178,8 +193,56 @@ static void test_write_atomic_failed_rename(void **state _unused_) {
         assert_int_equal(file_write(inner, "x", NULL), 0);
         assert_int_equal(file_write_atomic(d, "text", &err), NETD_EINTERNAL);
         assert_non_null(strstr(err.message, d));
-        assert_int_equal(access(tmp, F_OK), -1);
+        assert_false(dotfile_left());
         assert_true(is_dir(d));
+}
+
+/* A symlink planted where netd writes never leads it to another file. */
+static void test_planted_links(void **state _unused_) {
+        _cleanup_free_ char *victim = tmp_path("victim"), *link1 = tmp_path("planted"),
+                            *link2 = tmp_path("planted-atomic"), *text = NULL;
+        struct netd_error err = {0};
+        struct stat st;
+
+        assert_int_equal(file_write(victim, "precious\n", NULL), 0);
+        assert_int_equal(symlink(victim, link1), 0);
+        assert_int_equal(symlink(victim, link2), 0);
+
+        /* file_write refuses to follow it */
+        assert_int_equal(file_write(link1, "evil\n", &err), NETD_EINTERNAL);
+        assert_int_equal(errno, ELOOP);
+        text = read_text(victim);
+        assert_string_equal(text, "precious\n");
+        free(text);
+
+        /* file_write_atomic replaces the link itself, not its target */
+        assert_int_equal(file_write_atomic(link2, "new\n", &err), 0);
+        assert_int_equal(lstat(link2, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        text = read_text(victim);
+        assert_string_equal(text, "precious\n");
+        assert_false(dotfile_left());
+}
+
+/* Two temporary files of the same name never collide. */
+static void test_temp_unique(void **state _unused_) {
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        struct netd_error err = {0};
+        struct stat st;
+
+        assert_int_equal(file_write_temp(tmpdir, "snippet.conf", "a\n", &a, &err), 0);
+        assert_int_equal(file_write_temp(tmpdir, "snippet.conf", "b\n", &b, &err), 0);
+        assert_string_not_equal(a, b);
+        assert_non_null(strstr(a, "/.snippet.conf."));
+        assert_true(file_name_is_temp(strrchr(a, '/') + 1));
+        assert_false(file_name_is_temp(".hidden"));
+        assert_false(file_name_is_temp("snippet.conf"));
+        assert_false(file_name_is_temp(".x.conf"));
+        assert_true(file_name_is_temp(".x.tmp"));
+        assert_int_equal(stat(a, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0644);
+        assert_int_equal(unlink(a), 0);
+        assert_int_equal(unlink(b), 0);
 }
 
 static void test_header_mark(void **state _unused_) {
@@ -222,7 +285,8 @@ int main(void) {
                 cmocka_unit_test(test_write_read),   cmocka_unit_test(test_read_large_and_binary),
                 cmocka_unit_test(test_read_missing), cmocka_unit_test(test_write_missing_dir),
                 cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_write_atomic_failed_rename),
-                cmocka_unit_test(test_header_mark),
+                cmocka_unit_test(test_header_mark),  cmocka_unit_test(test_planted_links),
+                cmocka_unit_test(test_temp_unique),
         };
 
         return cmocka_run_group_tests(tests, setup, teardown);
