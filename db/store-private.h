@@ -82,7 +82,7 @@ int store_read(struct store *s, store_tx_fn fn, void *userdata, struct netd_erro
                 if (r < 0)                                                                                   \
                         return r;                                                                            \
                 if (ret)                                                                                     \
-                        *ret = TAKE_PTR(o);                                                                \
+                        *ret = TAKE_PTR(o);                                                                  \
                 return 0;                                                                                    \
         }                                                                                                    \
                                                                                                              \

@@ -22,7 +22,7 @@ int file_mkdir_p(const char *path, mode_t mode, struct netd_error *err);
  * at `path` is refused, never followed. */
 int file_write(const char *path, const char *text, struct netd_error *err);
 
-/* Write `text` to a new dotfile DIR/.NAME.XXXXXX (directory watches and
+/* Write `text` to a new dotfile DIR/.NAME.<6 random characters> (directory watches and
  * dnsmasq's conf-dir skip dotfiles), created exclusively, mode 0644;
  * *ret_path (malloc'ed) names it. */
 int file_write_temp(const char *dir, const char *name, const char *text, char **ret_path,

@@ -120,7 +120,7 @@ static void on_test_exit(pid_t pid _unused_, int status, void *arg) {
         dnsmasq_flush_schedule(xw->w.d);
 }
 
-/* Stage `text` as a temporary DIR/.NAME.XXXXXX and test it; on_test_exit() installs it and
+/* Stage `text` as a temporary DIR/.NAME.<random> and test it; on_test_exit() installs it and
  * queues the reload. */
 static int stage(struct external_waiter *xw, const char *name, const char *text, struct netd_error *err) {
         const struct config *cfg = xw->w.d->cfg;

@@ -206,12 +206,15 @@ static int route_request(struct nl_ctx *ctx, const char *what, bool add, const s
         return nl_ctx_change(ctx, r, msg, what, add ? "add" : "delete", !add, err);
 }
 
-/* The wanted device's index and the routes to dst; NETD_ENOTFOUND, with
- * no message, when the wanted device does not exist. */
-static int route_lookup(struct nl_ctx *ctx, const char *what, const struct fobj *want, int *ret_oif,
+/* The route as messages name it (into `what`), the wanted device's index
+ * and the routes to dst; NETD_ENOTFOUND, with no message, when the wanted
+ * device does not exist. */
+static int route_lookup(struct nl_ctx *ctx, const struct fobj *want, char *what, size_t size, int *ret_oif,
                         struct route_find *ret, struct netd_error *err) {
-        int r = route_dev(ctx, want, ret_oif, err);
+        int r;
 
+        route_what(want, what, size);
+        r = route_dev(ctx, want, ret_oif, err);
         if (r < 0)
                 return r;
         return route_find(ctx, what, want, *ret_oif, ret, err);
@@ -222,8 +225,7 @@ static int route_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd
         char what[160];
         int oif, r;
 
-        route_what(want, what, sizeof(what));
-        r = route_lookup(ctx, what, want, &oif, &f, err);
+        r = route_lookup(ctx, want, what, sizeof(what), &oif, &f, err);
         if (r == NETD_ENOTFOUND)
                 return error_set(err, NETD_ENOTFOUND, "%s: interface %s does not exist", what, want->dev);
         if (r < 0)
@@ -243,8 +245,7 @@ static int route_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd
         char what[160];
         int oif, r;
 
-        route_what(want, what, sizeof(what));
-        r = route_lookup(ctx, what, want, &oif, &f, err);
+        r = route_lookup(ctx, want, what, sizeof(what), &oif, &f, err);
         if (r == NETD_ENOTFOUND)
                 return 0;
         if (r < 0)
