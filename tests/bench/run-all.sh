@@ -36,7 +36,7 @@ export NETD NETCTL BENCH_CLIENT BENCH_SQLITE BENCH_NETLINK BENCH_VIRT
 log=$(mktemp "${TMPDIR:-/tmp}/netd-bench-log.XXXXXX")
 trap 'rm -f "$log"' EXIT
 status=0
-for script in alloc-served-latency.sh alloc-throughput.sh capacity-report.sh bench-netlink.sh bench-resync.sh \
+for script in alloc-served-latency.sh release-served-latency.sh alloc-throughput.sh capacity-report.sh bench-netlink.sh bench-resync.sh \
         bench-vmlist.sh; do
         : >"$log"
         bash "$here/$script" 2>"$log" | grep '^{'
