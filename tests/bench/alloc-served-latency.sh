@@ -88,26 +88,6 @@ dhcp-range=192.0.2.200,192.0.2.250,12h
 dhcp-leasefile=$BASE_DIR/leases
 log-facility=$BASE_DIR/dnsmasq.log
 EOF
-BASE_PID=
-
-base_start() {
-        ip netns exec "$NS_BASE" dnsmasq --keep-in-foreground --conf-file="$BASE_CONF" --pid-file="$BASE_DIR/pid" \
-                --user=root </dev/null >>"$BASE_DIR/stderr" 2>&1 &
-        BASE_PID=$!
-        BENCH_PIDS+=("$BASE_PID")
-}
-
-# As `systemctl restart` does: stop, wait for the exit, start.
-base_restart() {
-        local pid keep=()
-        kill -TERM "$BASE_PID"
-        wait "$BASE_PID" || true
-        for pid in "${BENCH_PIDS[@]}"; do
-                [[ $pid == "$BASE_PID" ]] || keep+=("$pid")
-        done
-        BENCH_PIDS=("${keep[@]}")
-        base_start
-}
 
 # Appends the time until the name answers to $BASE_US.
 base_allocate() {
@@ -117,14 +97,14 @@ base_allocate() {
         name=master-0.b$i.$DOMAIN
         t0=$(bench_now_us)
         printf 'dhcp-host=%s,%s,%s\nhost-record=%s,%s\n' "$mac" "$ip" "$name" "$name" "$ip" >>"$BASE_CONF"
-        base_restart
+        bench_base_restart
         digs=$(poll_served "$NS_BASE" "$name" "$ip")
         BASE_DIGS=$((BASE_DIGS + digs))
         t1=$(bench_now_us)
         echo $((t1 - t0)) >>"$BASE_US"
 }
 
-base_start
+bench_base_start "$NS_BASE" "$BASE_CONF" "$BASE_DIR"
 
 # Warm-up on both sides (first dnsmasq start, page cache), not counted.
 NOT_SERVED=0
@@ -169,7 +149,7 @@ if ((FILL > 0 && N_SCALE > 0)); then
         for ((j = 0; j < FILL; j++)); do
                 printf 'host-record=master-0.f%d.%s,2001:db8:5::%x\n' "$j" "$DOMAIN" $((j + 2))
         done >>"$BASE_CONF"
-        base_restart
+        bench_base_restart
         poll_served "$NS_BASE" "master-0.b1.$DOMAIN" 192.0.2.11 >/dev/null
 
         NETD_US=$BENCH_TMP/netd-scale.us NETCTL_US=$BENCH_TMP/netctl-scale.us BASE_US=$BENCH_TMP/base-scale.us

@@ -164,6 +164,28 @@ bench_netctl() {
         "$NETCTL" --socket "$NETD_SOCK" "$@"
 }
 
+# The baseline of the latency benchmarks: a plain dnsmasq in namespace NS
+# with conf file CONF, restarted as `systemctl restart` does (stop, wait for
+# the exit, start). Sets BASE_PID. Usage: bench_base_start NS CONF DIR.
+bench_base_start() {
+        BASE_NS=$1 BASE_CONF=$2 BASE_DIR=$3
+        ip netns exec "$BASE_NS" dnsmasq --keep-in-foreground --conf-file="$BASE_CONF" \
+                --pid-file="$BASE_DIR/pid" --user=root </dev/null >>"$BASE_DIR/stderr" 2>&1 &
+        BASE_PID=$!
+        BENCH_PIDS+=("$BASE_PID")
+}
+
+bench_base_restart() {
+        local pid keep=()
+        kill -TERM "$BASE_PID"
+        wait "$BASE_PID" || true
+        for pid in "${BENCH_PIDS[@]}"; do
+                [[ $pid == "$BASE_PID" ]] || keep+=("$pid")
+        done
+        BENCH_PIDS=("${keep[@]}")
+        bench_base_start "$BASE_NS" "$BASE_CONF" "$BASE_DIR"
+}
+
 # Resident set size of PID in MB (VmRSS).
 bench_rss_mb() {
         awk '/^VmRSS:/ { printf "%.2f\n", $2 / 1024 }' "/proc/$1/status"

@@ -78,28 +78,11 @@ BASE_CONF=$BASE_DIR/dnsmasq.conf
                 printf 'host-record=master-0.f%d.%s,2001:db8:5::%x\n' "$j" "$DOMAIN" $((j + 2))
         done
 } >"$BASE_CONF"
-BASE_PID=
-base_start() {
-        ip netns exec "$NS_BASE" dnsmasq --keep-in-foreground --conf-file="$BASE_CONF" --pid-file="$BASE_DIR/pid" \
-                --user=root </dev/null >>"$BASE_DIR/stderr" 2>&1 &
-        BASE_PID=$!
-        BENCH_PIDS+=("$BASE_PID")
-}
-base_restart() {
-        local pid keep=()
-        kill -TERM "$BASE_PID"
-        wait "$BASE_PID" || true
-        for pid in "${BENCH_PIDS[@]}"; do
-                [[ $pid == "$BASE_PID" ]] || keep+=("$pid")
-        done
-        BENCH_PIDS=("${keep[@]}")
-        base_start
-}
 base_release() {
         local i=$1 t0 t1 name=master-0.b$1.$DOMAIN
         t0=$(bench_now_us)
         sed -i "/,master-0\.b$i\.$DOMAIN\$/d; /^host-record=master-0\.b$i\.$DOMAIN,/d" "$BASE_CONF"
-        base_restart
+        bench_base_restart
         # gone, and dnsmasq answering again (a remaining name resolves)
         while [[ -n $(dig_in "$NS_BASE" "$name") || -z $(dig_in "$NS_BASE" "master-0.b$N.$DOMAIN") ]]; do
                 (($(bench_now_us) - t0 < POLL_LIMIT_US)) || bench_die "$name not withdrawn by the baseline"
@@ -107,7 +90,7 @@ base_release() {
         t1=$(bench_now_us)
         echo $((t1 - t0)) >>"$BASE_US"
 }
-base_start
+bench_base_start "$NS_BASE" "$BASE_CONF" "$BASE_DIR"
 while [[ -z $(dig_in "$NS_BASE" "master-0.b0.$DOMAIN") ]]; do sleep 0.05; done
 
 # Warm-up, not counted; then N releases on each side, interleaved.

@@ -18,6 +18,7 @@
 
 #include "netd/core/fobj.h"
 #include "netd/core/prefix.h"
+#include "netd/netlink/netlink.h"
 
 static inline int sh_status(const char *fmt, ...) _printf_(1, 2);
 static inline int sh_status(const char *fmt, ...) {
@@ -163,6 +164,26 @@ static inline struct fobj fdb(const char *dev, const char *remote) {
         strscpy(o.dev, sizeof(o.dev), dev);
         assert_int_equal(addr_parse(remote, &o.addr, NULL), 0);
         return o;
+}
+
+/* The netlink socket of the test's namespace, opened by netlink_setup(). */
+static struct nl_ctx *ctx;
+
+static inline int netlink_setup(void **state) {
+        struct netd_error err = {0};
+
+        (void)state;
+        if (netlink_open(&ctx, &err) < 0) {
+                fprintf(stderr, "%s\n", err.message);
+                return -1;
+        }
+        return 0;
+}
+
+static inline int netlink_teardown(void **state) {
+        (void)state;
+        netlink_close(ctx);
+        return 0;
 }
 
 /* Run `tests` in a network namespace of their own. Needs root; skips (77)

@@ -8,8 +8,6 @@
 #include "netd/netlink/netlink.h"
 #include "netlink-fixture.h"
 
-static struct nl_ctx *ctx;
-
 static struct json_object *objects_json(const struct fobj *objs, size_t n, enum agent_proto_op op) {
         return agent_proto_request_objects(op, objs, n);
 }
@@ -328,23 +326,6 @@ static void test_agent_stdio(void **state) {
         sh("ip route flush 198.51.100.0/24 2>/dev/null; true");
 }
 
-static int setup(void **state) {
-        struct netd_error err = {0};
-
-        (void)state;
-        if (netlink_open(&ctx, &err) < 0) {
-                fprintf(stderr, "%s\n", err.message);
-                return -1;
-        }
-        return 0;
-}
-
-static int teardown(void **state) {
-        (void)state;
-        netlink_close(ctx);
-        return 0;
-}
-
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_agent_handle),
@@ -353,5 +334,5 @@ int main(void) {
                 cmocka_unit_test(test_agent_stdio),
         };
 
-        return netns_run_group_tests("test-agent", tests, ARRAY_SIZE(tests), setup, teardown);
+        return netns_run_group_tests("test-agent", tests, ARRAY_SIZE(tests), netlink_setup, netlink_teardown);
 }

@@ -6,8 +6,6 @@
 #include "netd/netlink/netlink-private.h"
 #include "netlink-fixture.h"
 
-static struct nl_ctx *ctx;
-
 /* Check `o` and compare its state; detail_part ("" = none expected, NULL =
  * anything) must occur in the detail. */
 static void expect(const struct fobj *o, enum fobj_state want, const char *detail_part) {
@@ -687,23 +685,6 @@ static void test_errors(void **state) {
         remove_ok(&b2);
 }
 
-static int setup(void **state) {
-        struct netd_error err = {0};
-
-        (void)state;
-        if (netlink_open(&ctx, &err) < 0) {
-                fprintf(stderr, "%s\n", err.message);
-                return -1;
-        }
-        return 0;
-}
-
-static int teardown(void **state) {
-        (void)state;
-        netlink_close(ctx);
-        return 0;
-}
-
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_bridge),
@@ -724,5 +705,6 @@ int main(void) {
                 cmocka_unit_test(test_errors),
         };
 
-        return netns_run_group_tests("test-netlink", tests, ARRAY_SIZE(tests), setup, teardown);
+        return netns_run_group_tests("test-netlink", tests, ARRAY_SIZE(tests), netlink_setup,
+                                     netlink_teardown);
 }
