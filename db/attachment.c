@@ -4,12 +4,13 @@
  * longer need (db/garbage.c). */
 #include "attachment.h"
 #include "desired-private.h"
+#include "host.h"
 
 /* ---- rows ---- */
 
 static const char attachment_columns[] =
         "SELECT a.network_id, n.name, h.name, n.bridge, a.uplink, a.address, a.address_family, a.prefixlen,"
-        " n.vni, n.mtu FROM attachments a JOIN networks n ON n.id = a.network_id"
+        " n.vni, n.mtu, n.underlay_family FROM attachments a JOIN networks n ON n.id = a.network_id"
         " JOIN hosts h ON h.id = a.host_id";
 
 static void attachment_from_row(sqlite3_stmt *stmt, struct attachment_row *ret) {
@@ -33,6 +34,7 @@ static void attachment_from_row(sqlite3_stmt *stmt, struct attachment_row *ret) 
                 desired_vxlan_name(ret->vni, ret->vxlan);
         }
         ret->mtu = (unsigned)sqlite3_column_int(stmt, 9);
+        ret->underlay_family = store_family_from_db(sqlite3_column_int(stmt, 10));
 }
 
 int attachment_rows_load(struct store *s, const char *where, int64_t p1, int64_t p2,
@@ -130,6 +132,28 @@ struct attachment_edit {
         struct attachment_row *ret;
 };
 
+/* The host needs an underlay of the family the network's VXLAN runs over. */
+static int attachment_family_check(struct store *s, struct garbage_change *c, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        const char *family;
+        int r;
+
+        r = store_prepare_int(s, "SELECT underlay_family FROM networks WHERE id = ?", c->network_id, &stmt,
+                              err);
+        if (r < 0)
+                return r;
+        r = store_step(s, stmt, err);
+        if (r <= 0)
+                return r < 0 ? r : error_set(err, NETD_ENOTFOUND, "network %s not found", c->network);
+        family = host_family_to_string(store_family_from_db(sqlite3_column_int(stmt, 0)));
+        if (c->h.underlay[host_underlay_index(store_family_from_db(sqlite3_column_int(stmt, 0)))].family)
+                return 0;
+        return error_set(err, NETD_EINVALID,
+                         "network %s on host %s: host %s has no %s underlay, and network %s runs its VXLAN"
+                         " over %s (netctl host set %s --underlay IP)",
+                         c->network, c->host, c->host, family, c->network, family, c->host);
+}
+
 /* The names an attachment makes or takes must be free on the host. */
 static int attachment_set_check(struct store *s, struct garbage_change *c, struct netd_error *err) {
         const struct attachment_edit *e = c->userdata;
@@ -145,6 +169,9 @@ static int attachment_set_check(struct store *s, struct garbage_change *c, struc
         };
         int r;
 
+        r = attachment_family_check(s, c, err);
+        if (r < 0)
+                return r;
         desired_bridge_name(c->net->name, c->net->bridge, bridge);
         if (c->net->has_vni)
                 desired_vxlan_name(c->net->vni, vxlan);
@@ -232,8 +259,55 @@ int attachment_set(struct store *s, const char *network, const char *host, const
         return 0;
 }
 
+/* The links of the host whose master or peer master is the network's
+ * bridge: "link vlv (peer vbm)", "" when none; with `force` they go. */
+static int attachment_links(struct store *s, struct garbage_change *c, bool force, char *ret, size_t size,
+                            struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        char bridge[IFNAME_MAX_LEN + 1];
+        size_t n = 0;
+        int r;
+
+        ret[0] = '\0';
+        desired_bridge_name(c->net->name, c->net->bridge, bridge);
+        r = store_prepare_int(
+                s,
+                force ? "DELETE FROM links WHERE host_id = ?1 AND (master = ?2 OR peer_master = ?2)"
+                        " RETURNING name, peer"
+                      : "SELECT name, peer FROM links WHERE host_id = ?1"
+                        " AND (master = ?2 OR peer_master = ?2) ORDER BY name",
+                c->h.id, &stmt, err);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(stmt, 2, bridge, -1, SQLITE_TRANSIENT);
+        while ((r = store_step(s, stmt, err)) > 0)
+                store_append(ret, size, "%slink %s (peer %s)", n++ ? ", " : "", sqlite3_column_text(stmt, 0),
+                             sqlite3_column_text(stmt, 1));
+        return r;
+}
+
+/* Whether the detach may go on: no link on the bridge unless forced. */
+static int attachment_remove_check(struct store *s, struct garbage_change *c, struct netd_error *err) {
+        const bool *force = c->userdata;
+        char links[512], bridge[IFNAME_MAX_LEN + 1];
+        int r;
+
+        if (*force)
+                return 0;
+        r = attachment_links(s, c, false, links, sizeof(links), err);
+        if (r < 0 || !links[0])
+                return r;
+        desired_bridge_name(c->net->name, c->net->bridge, bridge);
+        return error_set(err, NETD_ECONFLICT,
+                         "network %s on host %s: bridge %s carries %s; remove %s first (netctl link remove %s"
+                         " NAME), or detach --force removes them too",
+                         c->network, c->host, bridge, links, strchr(links, ',') ? "them" : "it", c->host);
+}
+
 static int attachment_remove_apply(struct store *s, struct garbage_change *c, struct netd_error *err) {
+        const bool *force = c->userdata;
         _cleanup_stmt_ sqlite3_stmt *del = NULL;
+        char links[512];
         int r;
 
         r = store_prepare_int(s, "DELETE FROM attachments WHERE network_id = ? AND host_id = ?",
@@ -247,13 +321,34 @@ static int attachment_remove_apply(struct store *s, struct garbage_change *c, st
         if (sqlite3_changes(s->db) == 0)
                 return error_set(err, NETD_ENOTFOUND, "network %s is not attached to host %s", c->network,
                                  c->host);
+        return *force ? attachment_links(s, c, true, links, sizeof(links), err) : 0;
+}
+
+int attachment_detach(struct store *s, const char *network, const char *host, bool force,
+                      struct fobj **ret_removed, size_t *ret_n, struct netd_error *err) {
+        struct fobj_vec queued = {};
+        struct garbage_change c = {.host = host,
+                                   .network = network,
+                                   .check = attachment_remove_check,
+                                   .apply = attachment_remove_apply,
+                                   .userdata = &force,
+                                   .queued = ret_removed ? &queued : NULL};
+        int r;
+
+        r = garbage_change_run(s, &c, err);
+        if (r >= 0 && ret_removed)
+                r = fobj_vec_sort(&queued, true, err);
+        if (r < 0 || !ret_removed) {
+                free(queued.v);
+                return r;
+        }
+        *ret_removed = queued.v;
+        *ret_n = queued.n;
         return 0;
 }
 
 int attachment_remove(struct store *s, const char *network, const char *host, struct netd_error *err) {
-        struct garbage_change c = {.host = host, .network = network, .apply = attachment_remove_apply};
-
-        return garbage_change_run(s, &c, err);
+        return attachment_detach(s, network, host, false, NULL, NULL, err);
 }
 
 /* ---- get and list ---- */

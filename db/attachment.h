@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "netd/core/addr.h"
+#include "netd/core/fobj.h"
 #include "netd/core/validate.h"
 #include "store.h"
 
@@ -25,9 +26,15 @@ struct attachment {
  * it updates the attachment. */
 int attachment_set(struct store *s, const char *network, const char *host, const char *uplink,
                    const char *address, struct attachment *ret, struct netd_error *err);
-/* NETD_ENOTFOUND when not attached. The objects it leaves behind are queued
- * for removal on the host (see db/garbage.h). */
+/* NETD_ENOTFOUND when not attached; NETD_ECONFLICT while a link of the
+ * host has the network's bridge as its master or peer master. The objects
+ * it leaves behind are queued for removal on the host (see db/garbage.h). */
 int attachment_remove(struct store *s, const char *network, const char *host, struct netd_error *err);
+/* attachment_remove(), and with `force` the links on the network's bridge
+ * go too. *ret_removed (when not NULL) gets what is queued for deletion on
+ * the host, in deletion order: the answer says what the detach removes. */
+int attachment_detach(struct store *s, const char *network, const char *host, bool force,
+                      struct fobj **ret_removed, size_t *ret_n, struct netd_error *err);
 int attachment_get(struct store *s, const char *network, const char *host, struct attachment *ret,
                    struct netd_error *err);
 /* Hosts attached to `network` (NULL: all attachments). */

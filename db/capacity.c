@@ -31,7 +31,7 @@ static int counts_load(struct store *s, const int64_t *ids, struct capacity *cap
         r = store_prepare(s,
                           "SELECT n.id,"
                           " (SELECT count(*) FROM addresses a WHERE a.network_id = n.id),"
-                          " (SELECT count(*) FROM clusters c WHERE c.network_id = n.id)"
+                          " (SELECT count(*) FROM cluster_networks cn WHERE cn.network_id = n.id)"
                           " FROM networks n",
                           &stmt, err);
         if (r < 0)
@@ -48,8 +48,47 @@ static int counts_load(struct store *s, const int64_t *ids, struct capacity *cap
         return r;
 }
 
-int capacity_report(struct store *s, const char *network, struct capacity **ret, size_t *ret_n,
-                    struct capacity *ret_lab, struct netd_error *err) {
+/* Clusters on any of the networks `ids`, each once (a dual-stack one is
+ * on two). */
+static int clusters_count(struct store *s, const int64_t *ids, size_t n, u128 *ret, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        _cleanup_free_ char *sql = NULL;
+        size_t len = 128 + 2 * n;
+        int r;
+
+        sql = malloc(len);
+        if (!sql)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        /* Placeholders only: the ids are bound. */
+        snprintf(sql, len, "SELECT count(DISTINCT cluster_id) FROM cluster_networks WHERE network_id IN (");
+        for (size_t i = 0; i < n; i++)
+                strcat(sql, i ? ",?" : "?");
+        strcat(sql, ")");
+        r = store_prepare(s, sql, &stmt, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                sqlite3_bind_int64(stmt, (int)i + 1, ids[i]);
+        r = store_step(s, stmt, err);
+        if (r < 0)
+                return r;
+        *ret = (u128)sqlite3_column_int64(stmt, 0);
+        return 0;
+}
+
+bool capacity_dual_stack(const struct capacity *caps, size_t n, struct capacity_fits *ret) {
+        const struct capacity *a = &caps[0], *b = &caps[1];
+
+        if (n != 2 || a->cidr.base.family == b->cidr.base.family)
+                return false;
+        ret->sno = a->fits_sno < b->fits_sno ? a->fits_sno : b->fits_sno;
+        ret->compact = a->fits_compact < b->fits_compact ? a->fits_compact : b->fits_compact;
+        ret->mno = a->fits_mno < b->fits_mno ? a->fits_mno : b->fits_mno;
+        return true;
+}
+
+int capacity_report(struct store *s, const char *const *networks, size_t n_networks, struct capacity **ret,
+                    size_t *ret_n, struct capacity *ret_lab, struct netd_error *err) {
         _cleanup_tx_ struct store_tx tx = {};
         _cleanup_free_ struct capacity *caps = NULL;
         _cleanup_free_ int64_t *ids = NULL;
@@ -61,17 +100,24 @@ int capacity_report(struct store *s, const char *network, struct capacity **ret,
         r = store_tx_begin(s, false, &tx, err);
         if (r < 0)
                 return r;
-        if (network) {
-                nets = calloc(1, sizeof(*nets));
-                ids = calloc(1, sizeof(*ids));
+        if (n_networks > 0) {
+                nets = calloc(n_networks, sizeof(*nets));
+                ids = calloc(n_networks, sizeof(*ids));
                 if (!nets || !ids) {
                         r = error_set(err, NETD_EINTERNAL, "out of memory");
                         goto out;
                 }
-                r = network_find(s, network, &nets[0], &ids[0], err);
-                if (r < 0)
-                        goto out;
-                n = 1;
+                for (; n < n_networks; n++) {
+                        for (size_t j = 0; j < n; j++)
+                                if (streq(nets[j]->name, networks[n])) {
+                                        r = error_set(err, NETD_EINVALID, "network %s is given twice",
+                                                      networks[n]);
+                                        goto out;
+                                }
+                        r = network_find(s, networks[n], &nets[n], &ids[n], err);
+                        if (r < 0)
+                                goto out;
+                }
         } else {
                 r = network_find_all(s, &nets, &ids, &n, err);
                 if (r < 0)
@@ -92,6 +138,8 @@ int capacity_report(struct store *s, const char *network, struct capacity **ret,
                         goto out;
         }
         r = counts_load(s, ids, caps, n, err);
+        if (r >= 0)
+                r = clusters_count(s, ids, n, &lab.clusters, err);
         if (r < 0)
                 goto out;
         r = store_tx_commit(&tx, err);
@@ -103,7 +151,6 @@ int capacity_report(struct store *s, const char *network, struct capacity **ret,
                 lab.total = add_saturating(lab.total, caps[i].total);
                 lab.reserved = add_saturating(lab.reserved, caps[i].reserved);
                 lab.allocated = add_saturating(lab.allocated, caps[i].allocated);
-                lab.clusters = add_saturating(lab.clusters, caps[i].clusters);
         }
         capacity_finish(&lab);
         if (ret_lab)

@@ -3,6 +3,7 @@
  * counts, never by enumerating addresses. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "netd/core/addr.h"
@@ -26,10 +27,18 @@ struct capacity {
         u128 fits_sno, fits_compact, fits_mno;
 };
 
-/* One entry per network (ordered by name), or only `network` if given
- * (NETD_ENOTFOUND when absent). `ret_lab` gets the sums. */
-int capacity_report(struct store *s, const char *network, struct capacity **ret, size_t *ret_n,
-                    struct capacity *ret_lab, struct netd_error *err);
+struct capacity_fits {
+        u128 sno, compact, mno;
+};
+
+/* One entry per network (ordered by name), or one per network named in
+ * `networks` (in that order; NETD_ENOTFOUND for an unknown one). `ret_lab`
+ * gets the sums. */
+int capacity_report(struct store *s, const char *const *networks, size_t n_networks, struct capacity **ret,
+                    size_t *ret_n, struct capacity *ret_lab, struct netd_error *err);
+/* When `caps` is one IPv4 and one IPv6 network: the dual-stack clusters of
+ * each shape they still hold together (the fewer of the two), and true. */
+bool capacity_dual_stack(const struct capacity *caps, size_t n, struct capacity_fits *ret);
 
 /* Fill utilization and fits from total/reserved/allocated. */
 void capacity_finish(struct capacity *c);

@@ -59,6 +59,7 @@ struct attachment_row {
         int64_t network_id;
         unsigned mtu;                   /* 0 = the network has none */
         uint32_t vni;                   /* 0 = none */
+        int underlay_family;            /* AF_INET or AF_INET6: its VXLAN's */
         char vxlan[IFNAME_MAX_LEN + 1]; /* "" without a VNI */
 };
 /* The attachments selected by `where` (a WHERE/ORDER BY clause using ?1
@@ -80,12 +81,15 @@ void route_from_row(sqlite3_stmt *stmt, struct fobj *ret);
 struct garbage_change {
         const char *host;
         const char *network; /* an attachment's: the hosts attached to it change too; NULL: none */
+        bool neighbours;     /* every host sharing a network with `host` changes too */
         /* Once the host (and network) are found: < 0 fails, > 0 when there
          * is nothing to change, 0 goes on. NULL: nothing to check. */
         int (*check)(struct store *s, struct garbage_change *c, struct netd_error *err);
         /* The change itself. */
         int (*apply)(struct store *s, struct garbage_change *c, struct netd_error *err);
         const void *userdata;
+        /* When not NULL: gets the objects queued for deletion on `host`. */
+        struct fobj_vec *queued;
         /* Found by garbage_change_run() for check and apply. */
         struct host_ref h;
         const struct network *net; /* with `network` */

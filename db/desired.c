@@ -6,6 +6,7 @@
 
 #include "desired-private.h"
 #include "desired.h"
+#include "host.h"
 
 #define BRIDGE_PREFIX "br-"
 
@@ -135,6 +136,7 @@ int desired_ifname_user(struct store *s, int64_t host_id, int64_t skip_network_i
 
 static int desired_attachment(struct store *s, const struct host_ref *h, const struct attachment_row *row,
                               sqlite3_stmt *peers, struct fobj_vec *out, struct netd_error *err) {
+        const struct addr *local = &h->underlay[host_underlay_index(row->underlay_family)];
         struct fobj o = {.kind = FOBJ_BRIDGE, .mtu = row->mtu};
         int r;
 
@@ -167,11 +169,12 @@ static int desired_attachment(struct store *s, const struct host_ref *h, const s
                 if (r < 0)
                         return r;
         }
-        if (!row->vni)
+        /* No underlay of the network's family (refused by attach): no VXLAN. */
+        if (!row->vni || !local->family)
                 return 0;
         o = (struct fobj){.kind = FOBJ_VXLAN,
                           .vni = row->vni,
-                          .local = h->underlay,
+                          .local = *local,
                           .dstport = VXLAN_DSTPORT,
                           .mtu = row->mtu};
         strscpy(o.name, sizeof(o.name), row->vxlan);
@@ -180,15 +183,15 @@ static int desired_attachment(struct store *s, const struct host_ref *h, const s
         if (r < 0)
                 return r;
 
-        /* Unicast flooding reaches only the peers of the local address's family. */
+        /* One flood entry per other host, to its underlay of the network's family. */
         sqlite3_reset(peers);
         sqlite3_bind_int64(peers, 1, row->network_id);
         sqlite3_bind_int64(peers, 2, h->id);
-        sqlite3_bind_int(peers, 3, store_family_to_db(h->underlay.family));
+        sqlite3_bind_int(peers, 3, store_family_to_db(local->family));
         while ((r = store_step(s, peers, err)) > 0) {
                 o = (struct fobj){.kind = FOBJ_FDB};
                 strscpy(o.dev, sizeof(o.dev), row->vxlan);
-                store_column_addr(peers, 0, h->underlay.family, &o.addr);
+                store_column_addr(peers, 0, local->family, &o.addr);
                 r = fobj_vec_push(out, &o, err);
                 if (r < 0)
                         return r;
@@ -229,9 +232,9 @@ int desired_compute(struct store *s, const struct host_ref *h, struct fobj_vec *
         if (r < 0)
                 return r;
         r = store_prepare(s,
-                          "SELECT h.underlay FROM attachments a JOIN hosts h ON h.id = a.host_id"
-                          " WHERE a.network_id = ?1 AND a.host_id <> ?2 AND h.underlay_family = ?3"
-                          " ORDER BY h.name",
+                          "SELECT u.addr FROM attachments a JOIN hosts h ON h.id = a.host_id"
+                          " JOIN host_underlays u ON u.host_id = a.host_id AND u.family = ?3"
+                          " WHERE a.network_id = ?1 AND a.host_id <> ?2 ORDER BY h.name",
                           &peers, err);
         if (r < 0)
                 return r;

@@ -10,6 +10,8 @@
  * object after its successor was made under the same identity would delete
  * the successor. The queue stores the JSON text of fobj_to_json(), whose
  * keys come in a fixed order, so one object always has one text. */
+#include <inttypes.h>
+
 #include "desired-private.h"
 #include "garbage.h"
 #include "netd/core/prefix.h"
@@ -240,20 +242,23 @@ static void change_hosts_free(struct change_hosts *c) {
 /* Record host `host_id` and, for a change of an attachment to network
  * `network_id` (0: none), every host attached to it: their flood entries
  * point at each other. */
-static int change_begin(struct store *s, int64_t host_id, int64_t network_id, struct change_hosts *ret,
-                        struct netd_error *err) {
+static int change_begin(struct store *s, int64_t host_id, int64_t network_id, bool neighbours,
+                        struct change_hosts *ret, struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
-        char sql[512];
+        char sql[1024];
         int r;
 
         snprintf(sql, sizeof(sql),
                  "%s WHERE id = ?1 OR id IN (SELECT host_id FROM attachments WHERE network_id = ?2)"
+                 " OR (?3 AND id IN (SELECT b.host_id FROM attachments a JOIN attachments b"
+                 " ON b.network_id = a.network_id WHERE a.host_id = ?1))"
                  " ORDER BY name",
                  host_ref_columns);
         r = store_prepare_int(s, sql, host_id, &stmt, err);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(stmt, 2, network_id);
+        sqlite3_bind_int(stmt, 3, neighbours);
         while ((r = store_step(s, stmt, err)) > 0) {
                 struct change_host *ch;
 
@@ -270,20 +275,51 @@ static int change_begin(struct store *s, int64_t host_id, int64_t network_id, st
         return r;
 }
 
-/* Queue what each recorded host no longer needs; unqueue what it needs again. */
-static int change_finish(struct store *s, const struct change_hosts *c, struct netd_error *err) {
+/* Host `id` as it is now (a change may have changed its underlays). */
+static int host_ref_reload(struct store *s, int64_t id, struct host_ref *ret, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        char sql[512];
+        int r;
+
+        snprintf(sql, sizeof(sql), "%s WHERE id = ?", host_ref_columns);
+        r = store_prepare_int(s, sql, id, &stmt, err);
+        if (r < 0)
+                return r;
+        r = store_step(s, stmt, err);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return error_set(err, NETD_EINTERNAL, "host %" PRId64 " vanished during a change", id);
+        host_ref_from_row(stmt, ret);
+        return 0;
+}
+
+/* Queue what each recorded host no longer needs; unqueue what it needs
+ * again. A host that lost its libvirt URI can no longer delete its libvirt
+ * networks: they are left to libvirt, not queued for ever. */
+static int change_finish(struct store *s, const struct change_hosts *c, int64_t host_id,
+                         struct fobj_vec *queued, struct netd_error *err) {
         int r = 0;
 
         for (size_t i = 0; r >= 0 && i < c->n; i++) {
                 const struct change_host *ch = &c->v[i];
                 struct fobj_vec after = {};
+                struct host_ref now;
 
-                r = desired_compute(s, &ch->host, &after, err);
-                for (size_t j = 0; r >= 0 && j < ch->before.n; j++)
-                        if (!fobj_overlaps(&ch->before.v[j], &after))
-                                r = garbage_queue(s, ch->host.id, &ch->before.v[j], err);
+                r = host_ref_reload(s, ch->host.id, &now, err);
                 if (r >= 0)
-                        r = garbage_forget_desired(s, &ch->host, &after, err);
+                        r = desired_compute(s, &now, &after, err);
+                for (size_t j = 0; r >= 0 && j < ch->before.n; j++) {
+                        const struct fobj *o = &ch->before.v[j];
+
+                        if (fobj_overlaps(o, &after) || (fobj_kind_is_libvirt(o->kind) && !now.libvirt))
+                                continue;
+                        r = garbage_queue(s, ch->host.id, o, err);
+                        if (r >= 0 && queued && ch->host.id == host_id)
+                                r = fobj_vec_push(queued, o, err);
+                }
+                if (r >= 0)
+                        r = garbage_forget_desired(s, &now, &after, err);
                 free(after.v);
         }
         return r;
@@ -311,11 +347,11 @@ int garbage_change_run(struct store *s, struct garbage_change *c, struct netd_er
         if (r < 0)
                 return r;
         if (r == 0) {
-                r = change_begin(s, c->h.id, c->network_id, &hosts, err);
+                r = change_begin(s, c->h.id, c->network_id, c->neighbours, &hosts, err);
                 if (r >= 0)
                         r = c->apply(s, c, err);
                 if (r >= 0)
-                        r = change_finish(s, &hosts, err);
+                        r = change_finish(s, &hosts, c->h.id, c->queued, err);
                 if (r < 0)
                         return r;
         }

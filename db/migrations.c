@@ -167,10 +167,118 @@ static const char *const migrations[] = {
         "  kind TEXT NOT NULL CHECK (kind IN ('ipxe-script', 'file')),"
         "  value TEXT NOT NULL CHECK (length(value) BETWEEN 1 AND 255)"
         ");",
+
+        /* 4: dual-stack clusters, reused nodes, node facts. A cluster has one
+         * network per family (position 0 is the primary family) with an
+         * optional machine network; a node holds one address per network of
+         * its cluster, and the VIPs are per network. A node that reuses
+         * another (--reuse) has no MAC and no address of its own; its owner
+         * cannot be deleted under it. Tables whose constraints change are
+         * rebuilt (foreign keys are off while a migration runs). Applying it
+         * to a schema that has it keeps the clusters' networks. */
+        "CREATE TABLE IF NOT EXISTS cluster_networks ("
+        "  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE RESTRICT,"
+        "  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+        "  position INTEGER NOT NULL CHECK (position IN (0, 1)),"
+        "  machine_prefix BLOB CHECK (machine_prefix IS NULL OR length(machine_prefix) = 16),"
+        "  machine_prefix_len INTEGER CHECK (machine_prefix_len BETWEEN 0 AND 128),"
+        "  CHECK ((machine_prefix IS NULL) = (machine_prefix_len IS NULL)),"
+        "  PRIMARY KEY (cluster_id, position),"
+        "  UNIQUE (cluster_id, family),"
+        "  UNIQUE (cluster_id, network_id)"
+        ");"
+        "CREATE INDEX IF NOT EXISTS cluster_networks_network ON cluster_networks(network_id);"
+        "CREATE TRIGGER IF NOT EXISTS cluster_networks_family BEFORE INSERT ON cluster_networks"
+        "  WHEN NEW.family <> (SELECT family FROM networks WHERE id = NEW.network_id) BEGIN"
+        "  SELECT RAISE(ABORT, 'cluster network family differs from the network''s');"
+        "END;"
+        "INSERT OR IGNORE INTO cluster_networks (cluster_id, network_id, family, position)"
+        "  SELECT c.id, c.network_id, n.family, 0 FROM clusters c JOIN networks n ON n.id = c.network_id;"
+        "CREATE TABLE nodes_new ("
+        "  id INTEGER PRIMARY KEY,"
+        "  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+        "  name TEXT NOT NULL,"
+        "  role TEXT NOT NULL CHECK (role IN ('master', 'worker')),"
+        "  mac INTEGER UNIQUE CHECK (mac BETWEEN 1 AND 281474976710655),"
+        "  reuses INTEGER REFERENCES nodes(id) ON DELETE RESTRICT,"
+        "  bmc_address TEXT CHECK (length(bmc_address) BETWEEN 1 AND 255),"
+        "  root_disk TEXT CHECK (length(root_disk) BETWEEN 1 AND 255),"
+        "  boot_mode TEXT CHECK (boot_mode IN ('uefi', 'uefi-secure', 'legacy')),"
+        "  CHECK ((mac IS NULL) = (reuses IS NOT NULL)),"
+        "  UNIQUE (cluster_id, name)"
+        ");"
+        "INSERT INTO nodes_new (id, cluster_id, name, role, mac)"
+        "  SELECT id, cluster_id, name, role, mac FROM nodes;"
+        "DROP TABLE nodes;"
+        "ALTER TABLE nodes_new RENAME TO nodes;"
+        "CREATE INDEX nodes_reuses ON nodes(reuses) WHERE reuses IS NOT NULL;"
+        "CREATE TABLE addresses_new ("
+        "  id INTEGER PRIMARY KEY,"
+        "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE RESTRICT,"
+        "  addr BLOB NOT NULL CHECK (length(addr) = 16),"
+        "  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
+        "  node_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,"
+        "  kind TEXT NOT NULL CHECK (kind IN ('node', 'api-vip', 'ingress-vip')),"
+        "  CHECK ((kind = 'node') = (node_id IS NOT NULL)),"
+        "  FOREIGN KEY (cluster_id, network_id) REFERENCES cluster_networks(cluster_id, network_id)"
+        "    ON DELETE CASCADE,"
+        "  UNIQUE (network_id, addr),"
+        "  UNIQUE (node_id, network_id)"
+        ");"
+        "INSERT INTO addresses_new SELECT id, network_id, addr, cluster_id, node_id, kind FROM addresses;"
+        "DROP TABLE addresses;"
+        "ALTER TABLE addresses_new RENAME TO addresses;"
+        "CREATE INDEX addresses_cluster ON addresses(cluster_id);"
+        "CREATE UNIQUE INDEX addresses_vip ON addresses(cluster_id, network_id, kind) WHERE node_id IS NULL;"
+        "CREATE TRIGGER addresses_release AFTER DELETE ON addresses BEGIN"
+        "  INSERT OR REPLACE INTO released_addresses (network_id, addr, released_at)"
+        "    VALUES (OLD.network_id, OLD.addr, CAST(strftime('%s', 'now') AS INTEGER));"
+        "END;"
+        "CREATE TRIGGER addresses_reuse AFTER INSERT ON addresses BEGIN"
+        "  DELETE FROM released_addresses WHERE network_id = NEW.network_id AND addr = NEW.addr;"
+        "END;",
+
+        /* 5: hosts: two underlays, agent path (issue 13). */
+        /* At most one underlay per family and host; an address is one
+         * host's (UNIQUE (family, addr)). The agent's program (--agent).
+         * A network's VXLAN runs over the underlays of its family. */
+        "CREATE TABLE hosts_new ("
+        "  id INTEGER PRIMARY KEY,"
+        "  name TEXT NOT NULL UNIQUE,"
+        "  connect TEXT NOT NULL CHECK (length(connect) BETWEEN 1 AND 1024),"
+        "  agent TEXT NOT NULL DEFAULT 'netd' CHECK (length(agent) BETWEEN 1 AND 255),"
+        "  libvirt TEXT,"
+        "  bmc TEXT"
+        ");"
+        "INSERT INTO hosts_new (id, name, connect, libvirt, bmc)"
+        "  SELECT id, name, connect, libvirt, bmc FROM hosts;"
+        "CREATE TABLE host_underlays ("
+        "  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,"
+        "  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
+        "  addr BLOB NOT NULL CHECK (length(addr) = 16),"
+        "  PRIMARY KEY (host_id, family),"
+        "  UNIQUE (family, addr)"
+        ");"
+        "INSERT INTO host_underlays (host_id, family, addr)"
+        "  SELECT id, underlay_family, underlay FROM hosts;"
+        "DROP TABLE hosts;"
+        "ALTER TABLE hosts_new RENAME TO hosts;"
+        "ALTER TABLE networks ADD COLUMN underlay_family INTEGER NOT NULL DEFAULT 4"
+        "  CHECK (underlay_family IN (4, 6));"
+        /* A network whose hosts all had IPv6 underlays ran over IPv6. */
+        "UPDATE networks SET underlay_family = 6"
+        "  WHERE id IN (SELECT network_id FROM attachments)"
+        "  AND id NOT IN (SELECT a.network_id FROM attachments a JOIN host_underlays u"
+        "    ON u.host_id = a.host_id AND u.family = 4);",
 };
 
 int store_schema_version(void) {
         return (int)ARRAY_SIZE(migrations);
+}
+
+const char *migrations_sql(int version) {
+        return version >= 1 && version <= store_schema_version() ? migrations[version - 1] : NULL;
 }
 
 static int user_version_get(struct store *s, int *ret, struct netd_error *err) {
@@ -184,9 +292,21 @@ static int user_version_get(struct store *s, int *ret, struct netd_error *err) {
         return 0;
 }
 
-int migrations_apply(struct store *s, struct netd_error *err) {
-        int latest = store_schema_version();
+/* After migration `version`: every reference still points at a row. */
+static int foreign_keys_check(struct store *s, int version, struct netd_error *err) {
+        _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int r;
 
+        r = store_query(s, "PRAGMA foreign_key_check", &stmt, err);
+        if (r <= 0)
+                return r;
+        return error_set(err, NETD_EINTERNAL,
+                         "database migration %d: table %s row %lld refers to a missing %s row", version,
+                         (const char *)sqlite3_column_text(stmt, 0), (long long)sqlite3_column_int64(stmt, 1),
+                         (const char *)sqlite3_column_text(stmt, 2));
+}
+
+static int migrations_run(struct store *s, int latest, struct netd_error *err) {
         for (;;) {
                 _cleanup_tx_ struct store_tx tx = {};
                 char set_version[64];
@@ -210,6 +330,9 @@ int migrations_apply(struct store *s, struct netd_error *err) {
                 r = store_exec(s, migrations[version], err);
                 if (r < 0)
                         return r;
+                r = foreign_keys_check(s, version + 1, err);
+                if (r < 0)
+                        return r;
                 /* PRAGMA takes no bound parameters; this is an integer of ours. */
                 snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", version + 1);
                 r = store_exec(s, set_version, err);
@@ -219,4 +342,22 @@ int migrations_apply(struct store *s, struct netd_error *err) {
                 if (r < 0)
                         return r;
         }
+}
+
+int migrations_apply(struct store *s, struct netd_error *err) {
+        int latest = store_schema_version();
+        int r;
+
+        /* SQLite's way to change a table's constraints: rebuild it with
+         * foreign keys off (a no-op inside a transaction, hence here), check
+         * every reference before the commit, switch them back on after. */
+        r = store_exec(s, "PRAGMA foreign_keys = OFF", err);
+        if (r < 0)
+                return r;
+        r = migrations_run(s, latest, err);
+        if (r < 0) {
+                (void)store_exec(s, "PRAGMA foreign_keys = ON", NULL);
+                return r;
+        }
+        return store_exec(s, "PRAGMA foreign_keys = ON", err);
 }

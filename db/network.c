@@ -24,7 +24,7 @@ STORE_DEFINE_LIST_FREE(network)
 static const char network_columns[] =
         "SELECT n.id, n.name, n.family, n.prefix, n.prefix_len, n.gateway, n.domain, n.interface,"
         " n.vni, n.bridge, n.mtu, n.dhcp_start, n.dhcp_end,"
-        " b.file, b.file_efi, b.server, b.tftp_root, b.ipxe_script"
+        " b.file, b.file_efi, b.server, b.tftp_root, b.ipxe_script, n.underlay_family"
         " FROM networks n LEFT JOIN network_boot b ON b.network_id = n.id";
 /* The column of network_columns where the boot settings start. */
 #define COLUMN_BOOT 13
@@ -72,6 +72,7 @@ static int network_from_row(struct store *s, sqlite3_stmt *stmt, struct network 
         n->vni = (uint32_t)sqlite3_column_int64(stmt, 8);
         store_column_string(stmt, 9, n->bridge, sizeof(n->bridge));
         n->mtu = (unsigned)sqlite3_column_int(stmt, 10);
+        n->underlay_family = store_family_from_db(sqlite3_column_int(stmt, COLUMN_BOOT + 5));
         n->has_dhcp_range = sqlite3_column_type(stmt, 11) != SQLITE_NULL;
         if (n->has_dhcp_range) {
                 store_column_addr(stmt, 11, family, &n->dhcp_range.start);
@@ -288,6 +289,10 @@ static int network_input_parse(const struct network_spec *spec, struct network_i
                 if (r < 0)
                         return r;
         }
+        if (spec->underlay_family && !streq(spec->underlay_family, "ipv4") &&
+            !streq(spec->underlay_family, "ipv6"))
+                return error_set(err, NETD_EINVALID, "network %s: underlay family \"%s\" is not ipv4 or ipv6",
+                                 name, error_quote_untrusted(spec->underlay_family, a, sizeof(a)));
         return network_input_dhcp(spec, in, err);
 }
 
@@ -366,10 +371,12 @@ static int network_insert(struct store *s, const struct network_spec *spec, cons
         r = store_prepare(
                 s,
                 "INSERT INTO networks (name, family, prefix, prefix_len, gateway, domain, interface,"
-                " vni, bridge, mtu, dhcp_start, dhcp_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " vni, bridge, mtu, dhcp_start, dhcp_end, underlay_family)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 &stmt, err);
         if (r < 0)
                 return r;
+        sqlite3_bind_int(stmt, 13, spec->underlay_family && streq(spec->underlay_family, "ipv6") ? 6 : 4);
         sqlite3_bind_text(stmt, 1, spec->name, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(stmt, 2, store_family_to_db(in->cidr.base.family));
         store_bind_addr(stmt, 3, &in->cidr.base);
@@ -443,9 +450,11 @@ int network_remove(struct store *s, const char *name, struct netd_error *err) {
         if (r < 0)
                 return r;
 
-        r = store_users(
-                s, "SELECT name, count(*) OVER () FROM clusters WHERE network_id = ? ORDER BY name LIMIT ?",
-                id, "cluster", users, sizeof(users), &n_users, err);
+        r = store_users(s,
+                        "SELECT c.name, count(*) OVER () FROM cluster_networks cn JOIN clusters c ON c.id = "
+                        "cn.cluster_id"
+                        " WHERE cn.network_id = ? ORDER BY c.name LIMIT ?",
+                        id, "cluster", users, sizeof(users), &n_users, err);
         if (r < 0)
                 return r;
         if (n_users > 0)

@@ -35,6 +35,7 @@ struct network {
         uint32_t vni;
         char bridge[IFNAME_MAX_LEN + 1]; /* "" = none */
         unsigned mtu;                    /* 0 = none */
+        int underlay_family;             /* AF_INET (default) or AF_INET6: the underlays of its VXLAN */
         struct range *reserved;          /* --reserve ranges, as given */
         size_t n_reserved;
         bool has_dhcp_range;
@@ -61,6 +62,7 @@ struct network_spec {
         int64_t vni;
         bool has_mtu;
         int64_t mtu;
+        const char *underlay_family; /* "ipv4" (default) or "ipv6" */
         /* boot and DHCP options (NULL = not given) */
         const char *boot_file;
         const char *boot_file_efi;

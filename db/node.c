@@ -123,31 +123,42 @@ int node_mac_generate(struct store *s, const mac_t *taken, size_t n_taken, mac_t
                          MAC_GENERATE_ATTEMPTS);
 }
 
-int node_insert(struct store *s, int64_t network_id, int64_t cluster_id, const char *name, const char *role,
-                mac_t mac, const struct addr *ip, struct netd_error *err) {
+int node_insert(struct store *s, int64_t cluster_id, const char *name, const char *role, mac_t mac,
+                int64_t reuses, const int64_t *network_ids, const struct addr *ips, size_t n,
+                struct netd_error *err) {
         _cleanup_stmt_ sqlite3_stmt *stmt = NULL;
+        int64_t node_id;
         int r;
 
-        r = store_prepare_int(s, "INSERT INTO nodes (cluster_id, name, role, mac) VALUES (?, ?, ?, ?)",
-                              cluster_id, &stmt, err);
+        r = store_prepare_int(
+                s, "INSERT INTO nodes (cluster_id, name, role, mac, reuses) VALUES (?, ?, ?, ?, ?)",
+                cluster_id, &stmt, err);
         if (r < 0)
                 return r;
         sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(stmt, 3, role, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 4, (int64_t)mac);
+        if (reuses > 0)
+                sqlite3_bind_int64(stmt, 5, reuses);
+        else
+                sqlite3_bind_int64(stmt, 4, (int64_t)mac);
         r = store_step(s, stmt, err);
         if (r < 0)
                 return r;
-        return cluster_address_insert(s, network_id, cluster_id, sqlite3_last_insert_rowid(s->db), "node", ip,
-                                      err);
+        node_id = sqlite3_last_insert_rowid(s->db);
+        for (size_t i = 0; i < n; i++) {
+                r = cluster_address_insert(s, network_ids[i], cluster_id, node_id, "node", &ips[i], err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
-/* Day-2: a new node with one new address; `mac` 0 = generate one. */
+/* Day-2: a new node with one new address on each of the cluster's
+ * networks; `mac` 0 = generate one. */
 static int node_create(struct store *s, const struct cluster *c, int64_t cluster_id, const char *node,
                        const char *who, mac_t mac, struct netd_error *err) {
-        _cleanup_network_ struct network *net = NULL;
-        int64_t network_id = 0;
-        struct addr ip;
+        struct addr ips[CLUSTER_NETWORKS_MAX] = {};
+        int64_t ids[CLUSTER_NETWORKS_MAX] = {};
         int r;
 
         if (mac != 0) {
@@ -155,22 +166,25 @@ static int node_create(struct store *s, const struct cluster *c, int64_t cluster
                 if (r < 0)
                         return r;
         }
-        r = network_find(s, c->network, &net, &network_id, err);
-        if (r < 0)
-                return r;
-        r = pool_take(s, net, network_id, 1, who, &ip, err);
-        if (r < 0)
-                return r;
+        for (size_t i = 0; i < c->n_networks; i++) {
+                _cleanup_network_ struct network *net = NULL;
+
+                r = network_find(s, c->networks[i].name, &net, &ids[i], err);
+                if (r >= 0)
+                        r = pool_take(s, net, ids[i], 1, who, &ips[i], err);
+                if (r < 0)
+                        return r;
+        }
         if (mac == 0) {
                 r = node_mac_generate(s, NULL, 0, &mac, err);
                 if (r < 0)
                         return r;
         }
-        return node_insert(s, network_id, cluster_id, node, node_role(node), mac, &ip, err);
+        return node_insert(s, cluster_id, node, node_role(node), mac, 0, ids, ips, c->n_networks, err);
 }
 
 /* The name of node `node` of cluster `cluster`, and the cluster's. */
-static int node_names_check(const char *cluster, const char *node, struct netd_error *err) {
+int node_names_check(const char *cluster, const char *node, struct netd_error *err) {
         char what[NAME_MAX_LEN + 32];
         int r;
 
@@ -226,7 +240,8 @@ int node_allocate(struct store *s, const char *cluster, const char *node, const 
         return 0;
 }
 
-static int node_release_check(const struct cluster *c, const char *node, struct netd_error *err) {
+static int node_release_check(struct store *s, const struct cluster *c, const char *node,
+                              struct netd_error *err) {
         if (!cluster_find_node(c, node))
                 return error_set(err, NETD_ENOTFOUND, "cluster %s has no node %s", c->name, node);
         if (c->topology == TOPOLOGY_SNO && streq(node, "master-0"))
@@ -234,7 +249,7 @@ static int node_release_check(const struct cluster *c, const char *node, struct 
                                  "cluster %s: master-0 holds the API and ingress VIPs of this sno cluster;"
                                  " release the cluster instead",
                                  c->name);
-        return 0;
+        return cluster_reused_check(s, c, node, err);
 }
 
 int node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
@@ -268,109 +283,4 @@ enum node_boot node_boot_from_db(const char *s) {
 
 const char *node_boot_to_db(enum node_boot b) {
         return (size_t)b < ARRAY_SIZE(node_boot_names) ? node_boot_names[b] : NULL;
-}
-
-/* Node `node` of cluster `cluster_id` boots as `boot` says (`value`: its
- * URL or file) from now on. */
-static int node_boot_store(struct store *s, int64_t cluster_id, const char *node, enum node_boot boot,
-                           const char *value, struct netd_error *err) {
-        _cleanup_stmt_ sqlite3_stmt *del = NULL, *ins = NULL;
-        int r;
-
-        r = store_prepare_int(s,
-                              "DELETE FROM node_boot WHERE node_id ="
-                              " (SELECT id FROM nodes WHERE cluster_id = ?1 AND name = ?2)",
-                              cluster_id, &del, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(del, 2, node, -1, SQLITE_TRANSIENT);
-        r = store_step(s, del, err);
-        if (r < 0 || boot == NODE_BOOT_NETWORK)
-                return r < 0 ? r : 0;
-        r = store_prepare_int(s,
-                              "INSERT INTO node_boot (node_id, kind, value)"
-                              " SELECT id, ?3, ?4 FROM nodes WHERE cluster_id = ?1 AND name = ?2",
-                              cluster_id, &ins, err);
-        if (r < 0)
-                return r;
-        sqlite3_bind_text(ins, 2, node, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 3, node_boot_to_db(boot), -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 4, value, -1, SQLITE_TRANSIENT);
-        r = store_step(s, ins, err);
-        return r < 0 ? r : 0;
-}
-
-/* The one boot instruction of a change, checked: its kind and value. */
-static int node_change_parse(const struct node_change *ch, const char *who, enum node_boot *ret,
-                             const char **ret_value, struct netd_error *err) {
-        char what[2 * NAME_MAX_LEN + 48], q[64];
-        int given = !!ch->ipxe_script + !!ch->boot_file + !!ch->boot;
-
-        if (given != 1)
-                return error_set(err, NETD_EINVALID,
-                                 "%s: give exactly one of --ipxe-script, --boot-file and --boot network",
-                                 who);
-        if (ch->ipxe_script) {
-                snprintf(what, sizeof(what), "%s: iPXE script", who);
-                *ret = NODE_BOOT_IPXE_SCRIPT;
-                *ret_value = ch->ipxe_script;
-                return validate_url_check(what, ch->ipxe_script, err);
-        }
-        if (ch->boot_file) {
-                snprintf(what, sizeof(what), "%s: boot file", who);
-                *ret = NODE_BOOT_FILE;
-                *ret_value = ch->boot_file;
-                return validate_boot_file_check(what, ch->boot_file, err);
-        }
-        if (!streq(ch->boot, "network"))
-                return error_set(err, NETD_EINVALID, "%s: --boot \"%s\": the only value is \"network\"", who,
-                                 error_quote_untrusted(ch->boot, q, sizeof(q)));
-        *ret = NODE_BOOT_NETWORK;
-        *ret_value = NULL;
-        return 0;
-}
-
-int node_set(struct store *s, const struct node_change *change, struct cluster **ret_before,
-             struct cluster **ret, struct netd_error *err) {
-        _cleanup_tx_ struct store_tx tx = {};
-        _cleanup_cluster_ struct cluster *before = NULL;
-        char who[2 * NAME_MAX_LEN + 32];
-        const struct node *nd;
-        const char *value;
-        enum node_boot boot;
-        int64_t cluster_id;
-        int r;
-
-        r = node_names_check(change->cluster, change->node, err);
-        if (r < 0)
-                return r;
-        snprintf(who, sizeof(who), "cluster %s: node %s", change->cluster, change->node);
-        r = node_change_parse(change, who, &boot, &value, err);
-        if (r < 0)
-                return r;
-
-        r = store_tx_begin(s, true, &tx, err);
-        if (r < 0)
-                return r;
-        r = cluster_find(s, change->cluster, &before, &cluster_id, err);
-        if (r < 0)
-                return r;
-        nd = cluster_find_node(before, change->node);
-        if (!nd)
-                return error_set(err, NETD_ENOTFOUND, "cluster %s has no node %s", change->cluster,
-                                 change->node);
-        /* Boot instructions are handed out by DHCPv4 (as the network's). */
-        if (boot != NODE_BOOT_NETWORK && nd->ip.family != AF_INET)
-                return error_set(err, NETD_EINVALID,
-                                 "network %s is IPv6: DHCP boot and options are IPv4 settings",
-                                 before->network);
-        r = node_boot_store(s, cluster_id, change->node, boot, value, err);
-        if (r < 0)
-                return r;
-        r = cluster_commit_get(&tx, change->cluster, ret, err);
-        if (r < 0)
-                return r;
-        if (ret_before)
-                *ret_before = TAKE_PTR(before);
-        return 0;
 }

@@ -16,18 +16,24 @@ int node_allocate(struct store *s, const char *cluster, const char *node, const 
                   struct cluster **ret, bool *ret_created, struct netd_error *err);
 /* Release one node; *ret is the cluster as it was before (for the caller
  * to withdraw the node's records). NETD_ECONFLICT for master-0 of an sno
- * cluster, which holds the VIPs. */
+ * cluster, which holds the VIPs, and for a node another cluster reuses
+ * (naming that cluster). A node on a dual-stack cluster gets one new
+ * address per network, all or nothing. */
 int node_release(struct store *s, const char *cluster, const char *node, struct cluster **ret,
                  struct netd_error *err);
 
 /* What `node set` changes (NULL = leave as it is). At most one of the
- * boot fields; boot = "network" drops the node's own boot instructions. */
+ * boot fields; boot = "network" drops the node's own boot instructions.
+ * The facts: "none" (boot_mode "auto") forgets what was said. */
 struct node_change {
         const char *cluster;
         const char *node;
         const char *ipxe_script;
         const char *boot_file;
         const char *boot;
+        const char *bmc_address; /* URL (redfish… scheme) or "none" */
+        const char *root_disk;   /* absolute /dev path or "none" */
+        const char *boot_mode;   /* uefi|uefi-secure|legacy|auto */
 };
 
 /* Change one node; *ret_before and *ret (each may be NULL) get the

@@ -15,7 +15,11 @@
 
 struct store {
         sqlite3 *db;
-        bool batch; /* inside store_batch_begin(): transactions are savepoints */
+        char *path;
+        bool batch;        /* inside store_batch_begin(): transactions are savepoints */
+        bool serving;      /* opened: never wait for another process's lock */
+        bool locking;      /* taking the write lock (BEGIN IMMEDIATE) */
+        char *batch_error; /* why SQLite rolled the batch back by itself */
 };
 
 static inline void sqlite3_finalizep(sqlite3_stmt **stmt) {
@@ -23,8 +27,11 @@ static inline void sqlite3_finalizep(sqlite3_stmt **stmt) {
 }
 #define _cleanup_stmt_ _cleanup_(sqlite3_finalizep)
 
-/* Convert SQLite result `rc` into a NETD_E* code (busy/locked: unavailable,
- * constraint: conflict, anything else: internal) with SQLite's message. */
+/* Convert SQLite result `rc` into a NETD_E* code with SQLite's message:
+ * busy/locked, a full disk, an I/O error, a read-only file: unavailable
+ * (the database's path and the reason; the change was not stored);
+ * constraint: conflict; corruption: internal, naming the file; anything
+ * else: internal. */
 int store_error(struct store *s, int rc, struct netd_error *err);
 
 /* Prepare fixed SQL text; values always go in through sqlite3_bind_*(). */
@@ -48,8 +55,10 @@ struct store_tx {
         struct store *store;
         bool savepoint;
 };
-/* BEGIN IMMEDIATE for `write` (the write lock is taken up front, waiting out
- * the busy timeout), else a deferred BEGIN for a consistent read. */
+/* BEGIN IMMEDIATE for `write` (the write lock is taken up front; once the
+ * store serves, a lock held by another process is "unavailable: database
+ * is busy" at once instead of a wait), else a deferred BEGIN for a
+ * consistent read (WAL: readers need no lock). */
 int store_tx_begin(struct store *s, bool write, struct store_tx *ret, struct netd_error *err);
 int store_tx_commit(struct store_tx *tx, struct netd_error *err);
 void store_tx_rollbackp(struct store_tx *tx);
@@ -143,6 +152,9 @@ void store_append(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
 
 /* The schema migrations, applied by store_open() (db/migrations.c). */
 int migrations_apply(struct store *s, struct netd_error *err);
+/* The SQL of migration `version` (1 to store_schema_version()), for tests
+ * that build a database as an older netd left it; NULL out of range. */
+const char *migrations_sql(int version);
 
 /* A network with its row id; NETD_ENOTFOUND when absent (db/network.c). */
 int network_find(struct store *s, const char *name, struct network **ret, int64_t *ret_id,
@@ -160,13 +172,13 @@ int host_find(struct store *s, const char *name, struct host **ret, int64_t *ret
 /* Commit `tx`, reading host `name` back into *ret first (STORE_DEFINE_GET). */
 int host_commit_get(struct store_tx *tx, const char *name, struct host **ret, struct netd_error *err);
 
-/* What the fabric needs of a host: its row id, name, underlay address and
+/* What the fabric needs of a host: its row id, name, underlay addresses and
  * whether libvirt manages its networks (db/host.c). */
 struct host_ref {
         int64_t id;
         char name[NAME_MAX_LEN + 1];
-        struct addr underlay;
-        bool libvirt; /* has a libvirt URI */
+        struct addr underlay[2]; /* [0] IPv4, [1] IPv6; family 0 = none */
+        bool libvirt;            /* has a libvirt URI */
 };
 /* The columns host_ref_from_row() reads: "SELECT ... FROM hosts". */
 extern const char host_ref_columns[];

@@ -1,26 +1,100 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include "netd/core/file.h"
+#include "netd/core/log.h"
 #include "store-private.h"
 
-/* How long a writer waits for another connection's write transaction. */
-#define STORE_BUSY_TIMEOUT_MS 5000
+/* How long store_open() waits for another process's lock (the loop does
+ * not run yet); once serving, a write never waits, and a read (which in
+ * WAL mode needs no lock but may meet another process recovering the WAL)
+ * waits at most STORE_BUSY_READ_MS. */
+#define STORE_BUSY_OPEN_MS 5000
+#define STORE_BUSY_READ_MS 50
+#define STORE_BUSY_STEP_MS 2
 
-int store_error(struct store *s, int rc, struct netd_error *err) {
+/* The files SQLite keeps beside the database. */
+static const char *const store_suffixes[] = {"", "-wal", "-shm", "-journal"};
+
+/* Convert `rc` of `op` (a short statement, or NULL). */
+static int store_error_op(struct store *s, int rc, const char *op, struct netd_error *err) {
         const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+        const char *path = s && s->path ? s->path : "(not open)";
+        int e = s && s->db ? sqlite3_system_errno(s->db) : 0;
+        char what[64] = "";
+        int r;
 
+        if (op)
+                snprintf(what, sizeof(what), "%s failed: ", op);
         switch (rc & 0xff) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
-                return error_set(err, NETD_EUNAVAILABLE, "database is busy: %s", msg);
+                if (s && s->locking)
+                        return error_set(err, NETD_EUNAVAILABLE,
+                                         "database is busy: another process holds the write lock on %s",
+                                         path);
+                return error_set(err, NETD_EUNAVAILABLE, "database is busy: %s: %s", path, msg);
+        case SQLITE_FULL:
+                r = error_set(err, NETD_EUNAVAILABLE,
+                              "database %s: %sthe disk is full%s%s%s; nothing was stored", path, what,
+                              e ? " (" : "", e ? strerror(e) : "", e ? ")" : "");
+                break;
+        case SQLITE_IOERR:
+                r = error_set(err, NETD_EUNAVAILABLE, "database %s: %sI/O error (%s%s%s)", path, what, msg,
+                              e ? ": " : "", e ? strerror(e) : "");
+                break;
+        case SQLITE_READONLY:
+                r = error_set(err, NETD_EUNAVAILABLE, "database %s: %sthe file is read-only (%s)", path, what,
+                              msg);
+                break;
+        case SQLITE_CANTOPEN:
+                r = error_set(err, NETD_EUNAVAILABLE, "database %s: %scannot open a file of it (%s%s%s)",
+                              path, what, msg, e ? ": " : "", e ? strerror(e) : "");
+                break;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+                return error_set(err, NETD_EINTERNAL, "database %s is corrupted: %s", path, msg);
         case SQLITE_CONSTRAINT:
                 return error_set(err, NETD_ECONFLICT, "database constraint: %s", msg);
         default:
                 return error_set(err, NETD_EINTERNAL, "database: %s", msg);
         }
+        /* SQLite may have rolled the whole batch back on its own: the
+         * requests that shared it learn why at its commit. */
+        if (s && s->batch && sqlite3_get_autocommit(s->db) && !s->batch_error && err)
+                s->batch_error = strdup(err->message);
+        return r;
+}
+
+int store_error(struct store *s, int rc, struct netd_error *err) {
+        return store_error_op(s, rc, NULL, err);
+}
+
+/* SQLite's busy handler: `count` earlier calls for this lock. */
+static int store_busy(void *userdata, int count) {
+        struct store *s = userdata;
+        int budget = !s->serving ? STORE_BUSY_OPEN_MS : s->locking ? 0 : STORE_BUSY_READ_MS;
+
+        if (count * STORE_BUSY_STEP_MS >= budget)
+                return 0;
+        usleep(STORE_BUSY_STEP_MS * 1000);
+        return 1;
+}
+
+/* Take the write lock: "BEGIN IMMEDIATE", never waiting once serving. */
+static int store_lock(struct store *s, struct netd_error *err) {
+        int rc, r;
+
+        s->locking = true;
+        rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        r = rc == SQLITE_OK ? 0 : store_error(s, rc, err);
+        s->locking = false;
+        return r;
 }
 
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret, struct netd_error *err) {
@@ -55,7 +129,7 @@ int store_exec(struct store *s, const char *sql, struct netd_error *err) {
         int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 
         if (rc != SQLITE_OK)
-                return store_error(s, rc, err);
+                return store_error_op(s, rc, strlen(sql) < 24 ? sql : NULL, err);
         return 0;
 }
 
@@ -77,10 +151,21 @@ int store_query(struct store *s, const char *sql, sqlite3_stmt **ret, struct net
 }
 
 int store_tx_begin(struct store *s, bool write, struct store_tx *ret, struct netd_error *err) {
+        int r;
+
+        /* SQLite rolled the batch back (a full disk): a SAVEPOINT now would
+         * open a transaction of its own, outside the batch. */
+        if (s->batch && sqlite3_get_autocommit(s->db))
+                return error_set(err, NETD_EUNAVAILABLE, "%s",
+                                 s->batch_error ? s->batch_error : "database: the batch was rolled back");
         /* In a batch, each change is a savepoint: still all or nothing on its
          * own, made durable by the batch's single COMMIT. */
-        int r = store_exec(s, s->batch ? "SAVEPOINT tx" : write ? "BEGIN IMMEDIATE" : "BEGIN", err);
-
+        if (s->batch)
+                r = store_exec(s, "SAVEPOINT tx", err);
+        else if (write)
+                r = store_lock(s, err);
+        else
+                r = store_exec(s, "BEGIN", err);
         if (r < 0)
                 return r;
         ret->store = s;
@@ -210,10 +295,13 @@ void store_append(char *buf, size_t size, const char *fmt, ...) {
 }
 
 int store_batch_begin(struct store *s, struct netd_error *err) {
-        int r = store_exec(s, "BEGIN IMMEDIATE", err);
+        int r = store_lock(s, err);
 
-        if (r == 0)
+        if (r == 0) {
                 s->batch = true;
+                free(s->batch_error);
+                s->batch_error = NULL;
+        }
         return r;
 }
 
@@ -222,10 +310,14 @@ int store_batch_commit(struct store *s, struct netd_error *err) {
 
         s->batch = false;
         if (sqlite3_get_autocommit(s->db))
-                return error_set(err, NETD_EINTERNAL,
-                                 "database: the batch transaction was rolled back by SQLite");
+                return error_set(err, NETD_EUNAVAILABLE, "%s",
+                                 s->batch_error
+                                         ? s->batch_error
+                                         : "database: the batch transaction was rolled back by SQLite");
         r = store_exec(s, "COMMIT", err);
-        if (r < 0)
+        /* A failed COMMIT (a full disk) leaves the transaction open: roll it
+         * back, so that the next write starts afresh once there is room. */
+        if (r < 0 && !sqlite3_get_autocommit(s->db))
                 sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return r;
 }
@@ -276,37 +368,87 @@ static int store_enable_wal(struct store *s, const char *path, struct netd_error
         return 0;
 }
 
-int store_open(const char *path, struct store **ret, struct netd_error *err) {
-        _cleanup_free_ struct store *s = NULL;
-        int rc, r;
+/* Refuse a symlink as the database or one of SQLite's files beside it (a
+ * root netd would write through it); give them netd's mode and group. */
+static int store_files_own(const char *path, struct netd_error *err) {
+        for (size_t i = 0; i < ARRAY_SIZE(store_suffixes); i++) {
+                _cleanup_free_ char *p = NULL;
+                struct netd_error e = {0};
+                int r;
 
-        s = calloc(1, sizeof(*s));
-        if (!s)
-                return error_set(err, NETD_EINTERNAL, "out of memory");
-        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
-        if (rc != SQLITE_OK) {
-                r = error_set(err, NETD_EINTERNAL, "database %s: %s", path,
-                              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-                sqlite3_close(s->db);
-                return r;
+                if (asprintf(&p, "%s%s", path, store_suffixes[i]) < 0) {
+                        p = NULL;
+                        return error_set(err, NETD_EINTERNAL, "out of memory");
+                }
+                /* The database itself is created here, so that SQLite gives
+                 * its -wal and -shm the same mode and owner. */
+                r = file_own(p, i == 0, &e);
+                if (r == NETD_ENOTFOUND)
+                        continue;
+                if (r < 0)
+                        return error_set(err, r, "database %s: %s", path, e.message);
         }
-        sqlite3_extended_result_codes(s->db, 1);
-        sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+        return 0;
+}
 
+/* Open the connection and the WAL; with `exclusive`, in exclusive locking
+ * mode, where SQLite keeps the WAL index in memory instead of the -shm
+ * file. */
+static int store_connect(struct store *s, bool exclusive, struct netd_error *err) {
+        int rc = sqlite3_open_v2(s->path, &s->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                         SQLITE_OPEN_NOFOLLOW,
+                                 NULL);
+        int r;
+
+        if (rc != SQLITE_OK)
+                return store_error(s, rc, err);
+        sqlite3_extended_result_codes(s->db, 1);
+        sqlite3_busy_handler(s->db, store_busy, s);
+        r = exclusive ? store_exec(s, "PRAGMA locking_mode = EXCLUSIVE", err) : 0;
         /* journal_mode cannot change inside a transaction, so the pragmas come
          * before the migrations. */
-        r = store_enable_wal(s, path, err);
-        if (r >= 0)
-                r = store_exec(s, "PRAGMA foreign_keys = ON", err);
+        return r < 0 ? r : store_enable_wal(s, s->path, err);
+}
+
+int store_open(const char *path, struct store **ret, struct netd_error *err) {
+        _cleanup_store_ struct store *s = NULL;
+        struct netd_error e = {0};
+        int r;
+
+        r = store_files_own(path, err);
+        if (r < 0)
+                return r;
+        s = calloc(1, sizeof(*s));
+        if (!s || !(s->path = strdup(path)))
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        r = store_connect(s, false, &e);
+        if (r < 0) {
+                int rc = s->db ? sqlite3_errcode(s->db) & 0xff : SQLITE_NOMEM;
+
+                if (rc != SQLITE_IOERR && rc != SQLITE_FULL && rc != SQLITE_CANTOPEN)
+                        return error_set(err, e.code, "%s", e.message);
+                /* The -shm file cannot be made (a full disk at start): still
+                 * serve what is stored, the WAL index in memory, at the price
+                 * of no other process reading the database until netd
+                 * restarts. */
+                sqlite3_close(s->db);
+                s->db = NULL;
+                r = store_connect(s, true, err);
+                if (r < 0)
+                        return r;
+                log_warn("%s; serving it with an exclusive lock (no other process can read it until netd "
+                         "restarts)",
+                         e.message);
+        }
+        r = store_exec(s, "PRAGMA foreign_keys = ON", err);
         if (r >= 0)
                 r = store_exec(s, "PRAGMA synchronous = FULL", err);
         if (r >= 0)
                 r = migrations_apply(s, err);
-        if (r < 0) {
-                sqlite3_close(s->db);
+        if (r < 0)
                 return r;
-        }
+        s->serving = true;
         *ret = TAKE_PTR(s);
         return 0;
 }
@@ -314,6 +456,10 @@ int store_open(const char *path, struct store **ret, struct netd_error *err) {
 void store_close(struct store *s) {
         if (!s)
                 return;
+        /* The last close checkpoints the WAL; on a full disk that fails and
+         * the WAL stays, to be checkpointed by the next start: harmless. */
         sqlite3_close(s->db);
+        free(s->batch_error);
+        free(s->path);
         free(s);
 }

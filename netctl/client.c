@@ -196,6 +196,7 @@ int client_call(const char *socket_path, unsigned timeout, const char *command, 
         _cleanup_free_ char *request = proto_request_format(command, args);
         _cleanup_free_ char *reply = NULL;
         _cleanup_close_ int fd = -1;
+        struct netd_error send_err = {0};
         struct deadline d;
         size_t len = 0;
         int r;
@@ -207,9 +208,19 @@ int client_call(const char *socket_path, unsigned timeout, const char *command, 
         r = client_connect(socket_path, &d, &fd, err);
         if (r < 0)
                 return r;
-        r = send_all(fd, request, strlen(request), socket_path, &d, err);
-        if (r < 0)
-                return r;
+        r = send_all(fd, request, strlen(request), socket_path, &d, &send_err);
+        if (r < 0) {
+                /* netd may have refused the connection before reading the
+                 * request (too many connections, out of descriptors): its
+                 * reason, when it sent one, says more than "Broken pipe". */
+                struct netd_error ignored = {0};
+
+                if (receive_line(fd, &reply, &len, socket_path, &d, &ignored) < 0) {
+                        *err = send_err;
+                        return r;
+                }
+                return proto_reply_parse(reply, len, ret_data, err);
+        }
         r = receive_line(fd, &reply, &len, socket_path, &d, err);
         if (r < 0)
                 return r;

@@ -27,6 +27,8 @@ static const struct command_flag flags_network_add[] = {
         {"vni", "vni", FLAG_INT, "N", "VXLAN network identifier"},
         {"bridge", "bridge", FLAG_STRING, "IFACE", "bridge on the hosts (default: br-NAME)"},
         {"mtu", "mtu", FLAG_INT, "N", "MTU of the network's devices and DHCP clients"},
+        {"underlay-family", "underlay_family", FLAG_STRING, "ipv4|ipv6",
+         "the hosts' underlays its VXLAN runs over (default: ipv4)"},
         FLAGS_NETWORK_BOOT,
         FLAG_DHCP_OPTION,
         {NULL},
@@ -45,11 +47,16 @@ static const struct command_flag flags_network_set[] = {
 };
 
 static const struct command_flag flags_cluster_allocate[] = {
-        {"network", "network", FLAG_STRING, "NET", "network to allocate in (default: the only one)"},
+        {"network", "networks", FLAG_STRINGS, "NET",
+         "network to allocate in (default: the only one); twice, IPv4 and IPv6, for dual-stack"},
         {"topology", "topology", FLAG_STRING, "sno|compact|mno", "shape of the cluster (default: sno)"},
         {"masters", "masters", FLAG_INT, "N", "number of masters (overrides the topology's)"},
         {"workers", "workers", FLAG_INT, "N", "number of workers (overrides the topology's)"},
         {"mac", "mac", FLAG_STRINGS, "NODE=MAC", "use this MAC for a node (repeatable)"},
+        {"machine-network", "machine_network", FLAG_STRINGS, "CIDR",
+         "machine network of one family for the exports (default: the network's CIDR)"},
+        {"reuse", "reuse", FLAG_STRINGS, "NODE=CLUSTER/NODE",
+         "NODE is that existing node's machine (repeatable)"},
         {NULL},
 };
 
@@ -58,14 +65,19 @@ static const struct command_flag flags_node_allocate[] = {
         {NULL},
 };
 
-/* The node's own boot instructions are one of three; issue 12's facts
- * (BMC, root disk, boot mode) come next to them. */
+/* The node's own boot instructions are one of three; the facts about its
+ * machine (BMC, root disk, boot mode) come next to them. */
 static const struct command_flag flags_node_set[] = {
         {"ipxe-script", "ipxe_script", FLAG_STRING, "URL", "the node's iPXE fetches this script",
          .group = "boot"},
         {"boot-file", "boot_file", FLAG_STRING, "FILE", "the node's PXE firmware loads this file",
          .group = "boot"},
         {"boot", "boot", FLAG_STRING, "network", "boot as the network says again", .group = "boot"},
+        {"bmc-address", "bmc_address", FLAG_STRING, "URL|none", "the machine's BMC, for the exports"},
+        {"root-disk", "root_disk", FLAG_STRING, "PATH|none",
+         "the machine's installation disk, for the exports"},
+        {"boot-mode", "boot_mode", FLAG_STRING, "uefi|uefi-secure|legacy|auto",
+         "the machine's firmware, for the exports (auto: from the VM)"},
         {NULL},
 };
 
@@ -75,7 +87,8 @@ static const struct command_flag flags_cluster_list[] = {
 };
 
 static const struct command_flag flags_capacity[] = {
-        {"network", "network", FLAG_STRING, "NET", "only this network"},
+        {"network", "networks", FLAG_STRINGS, "NET",
+         "only this network (repeatable; one IPv4 and one IPv6 also give dual-stack fits)"},
         {"json", NULL, FLAG_FORMAT, NULL, "print JSON", OUTPUT_JSON},
         {"csv", NULL, FLAG_FORMAT, NULL, "print CSV: a header row and one row per network", OUTPUT_CSV},
         {NULL},
@@ -84,9 +97,22 @@ static const struct command_flag flags_capacity[] = {
 static const struct command_flag flags_host_add[] = {
         {"connect", "connect", FLAG_STRING, "CMD",
          "how to reach the host: local, or a command prefix (ssh ...)"},
-        {"underlay", "underlay", FLAG_STRING, "IP", "the host's VXLAN endpoint address"},
+        {"underlay", "underlay", FLAG_STRINGS, "IP",
+         "VXLAN endpoint address: one IPv4, one IPv6 (repeatable)"},
+        {"agent", "agent", FLAG_STRING, "PATH",
+         "netd on the host: runs CMD PATH agent --stdio (default: netd)"},
         {"libvirt", "libvirt", FLAG_STRING, "URI", "libvirt connection URI of the host"},
-        {"bmc", "bmc", FLAG_STRING, "HOST:PORT", "Redfish BMC of the host's VMs, named by the exports"},
+        {"bmc", "bmc", FLAG_STRING, "BMC", "Redfish BMC of the host's VMs: HOST:PORT or SCHEME://HOST:PORT"},
+        {NULL},
+};
+
+/* Every flag is a change, live when it returns; "none" drops --libvirt or --bmc. */
+static const struct command_flag flags_host_set[] = {
+        {"connect", "connect", FLAG_STRING, "CMD", "how to reach the host (the agent restarts)"},
+        {"underlay", "underlay", FLAG_STRINGS, "IP", "replaces the underlay of its family (repeatable)"},
+        {"agent", "agent", FLAG_STRING, "PATH", "netd on the host (the agent restarts)"},
+        {"libvirt", "libvirt", FLAG_STRING, "URI|none", "libvirt connection URI of the host"},
+        {"bmc", "bmc", FLAG_STRING, "BMC|none", "Redfish BMC of the host's VMs"},
         {NULL},
 };
 
@@ -253,6 +279,15 @@ const struct command command_table[] = {
                 .help = "define a host of the fabric",
         },
         {
+                .words = {"host", "set"},
+                .args = {{"NAME", "name"}},
+                .flags = flags_host_set,
+                .needs_flag = true,
+                .proto = "host.set",
+                .view = VIEW_HOST,
+                .help = "change a host, live (agent, connection, underlays, libvirt, BMC)",
+        },
+        {
                 .words = {"host", "list"},
                 .proto = "host.list",
                 .view = VIEW_HOST_LIST,
@@ -325,9 +360,17 @@ const struct command command_table[] = {
                 .view = VIEW_VM_LIST,
                 .help = "list the VMs of every libvirt host, matched to clusters by MAC",
         },
+/* The export flags, one row a line (clang-format would fold a macro's rows). */
+/* clang-format off */
+#define FLAGS_EXPORT \
+        {"allow-incomplete", "allow_incomplete", FLAG_BOOL, NULL, "print unknown node values as CHANGE-ME placeholders"}, \
+        {"udev-compat", "udev_compat", FLAG_BOOL, NULL, "SATA disks as ...-ata-N (udev before systemd 250)"}, \
+        {"template-namespace", "template_namespace", FLAG_STRING, "NS", "namespace of the templateRefs (default: open-cluster-management)"}
+/* clang-format on */
         {
                 .words = {"export", "clusterinstance"},
                 .args = {{"CLUSTER", "cluster"}},
+                .flags = (const struct command_flag[]){FLAGS_EXPORT, {NULL}},
                 .proto = "export.clusterinstance",
                 .view = VIEW_EXPORT,
                 .help = "a ZTP ClusterInstance (siteconfig v1alpha1) of a cluster",
@@ -335,6 +378,7 @@ const struct command command_table[] = {
         {
                 .words = {"export", "siteconfig"},
                 .args = {{"CLUSTER", "cluster"}},
+                .flags = (const struct command_flag[]){FLAGS_EXPORT, {NULL}},
                 .proto = "export.siteconfig",
                 .view = VIEW_EXPORT,
                 .help = "a ZTP SiteConfig (ran.openshift.io/v1) of a cluster",
@@ -342,13 +386,19 @@ const struct command command_table[] = {
         {
                 .words = {"export", "inventory"},
                 .args = {{"CLUSTER", "cluster"}},
+                .flags = (const struct command_flag[]){
+                        FLAGS_EXPORT,
+                        {"format", "format", FLAG_STRING, "dci-abi|dci-ipi", "the DCI flow it is for (default: dci-abi)"},
+                        {NULL},
+                },
                 .proto = "export.inventory",
                 .view = VIEW_EXPORT,
-                .help = "a DCI-style Ansible inventory of a cluster",
+                .help = "the Ansible inventory of a DCI flow for a cluster",
         },
         {
                 .words = {"export", "dnsmasq"},
                 .args = {{"CLUSTER", "cluster"}},
+                .flags = (const struct command_flag[]){FLAGS_EXPORT, {NULL}},
                 .proto = "export.dnsmasq",
                 .view = VIEW_EXPORT,
                 .help = "the dnsmasq lines of a cluster",

@@ -11,29 +11,47 @@ void table_init(struct table *t, const char *const *headers) {
         }
 }
 
-void table_row(struct table *t, ...) {
-        va_list ap;
-
+/* Room for one more row; false (and the table failed) without. */
+static bool row_reserve(struct table *t) {
         if (t->failed)
-                return;
+                return false;
         if (t->n_rows == t->n_alloc) {
                 size_t n = t->n_alloc ? t->n_alloc * 2 : 16;
                 char **c = reallocarray(t->cells, n * t->n_cols, sizeof(*c));
                 if (!c) {
                         t->failed = true;
-                        return;
+                        return false;
                 }
                 t->cells = c;
                 t->n_alloc = n;
         }
+        return true;
+}
+
+static void cell_set(struct table *t, size_t col, const char *s) {
+        char **cell = &t->cells[t->n_rows * t->n_cols + col];
+
+        *cell = strdup(s ? s : "-");
+        t->failed = t->failed || !*cell;
+}
+
+void table_row(struct table *t, ...) {
+        va_list ap;
+
+        if (!row_reserve(t))
+                return;
         va_start(ap, t);
-        for (size_t i = 0; i < t->n_cols; i++) {
-                const char *s = va_arg(ap, const char *);
-                char **cell = &t->cells[t->n_rows * t->n_cols + i];
-                *cell = strdup(s ? s : "-");
-                t->failed = t->failed || !*cell;
-        }
+        for (size_t i = 0; i < t->n_cols; i++)
+                cell_set(t, i, va_arg(ap, const char *));
         va_end(ap);
+        t->n_rows++;
+}
+
+void table_row_cells(struct table *t, const char *const *cells, size_t n) {
+        if (!row_reserve(t))
+                return;
+        for (size_t i = 0; i < t->n_cols; i++)
+                cell_set(t, i, i < n ? cells[i] : NULL);
         t->n_rows++;
 }
 

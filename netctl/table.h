@@ -26,6 +26,8 @@ void table_init(struct table *t, const char *const *headers);
 
 /* Add a row: exactly one `const char *` per column (copied). */
 void table_row(struct table *t, ...);
+/* Add a row from an array of `n` cells (copied); missing ones are NULL. */
+void table_row_cells(struct table *t, const char *const *cells, size_t n);
 
 /* The width of every column, into width[TABLE_MAX_COLS]. */
 void table_widths(const struct table *t, size_t *width);

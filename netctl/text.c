@@ -6,7 +6,8 @@
 void text_kv(FILE *out, const char *key, const char *fmt, ...) {
         va_list ap;
 
-        fprintf(out, "%-*s", TEXT_KEY_WIDTH, key);
+        /* A key as long as the column still gets its blank. */
+        fprintf(out, "%-*s%s", TEXT_KEY_WIDTH, key, strlen(key) >= TEXT_KEY_WIDTH ? " " : "");
         va_start(ap, fmt);
         vfprintf(out, fmt, ap);
         va_end(ap);

@@ -98,6 +98,21 @@ static void bar_format(double u, char *buf) {
         buf[BAR_WIDTH + 2] = '\0';
 }
 
+/* What fits of dual-stack clusters on an IPv4 and an IPv6 network together. */
+static void dual_stack_print(FILE *out, struct json_object *d) {
+        struct json_object *names = reply_array(d, "networks"), *fits = reply_object(d, "fits");
+        u128 v;
+
+        if (!names || json_object_array_length(names) != 2 || !fits)
+                return;
+        fprintf(out, "dual-stack on %s and %s: fits %s sno",
+                json_object_get_string(json_object_array_get_idx(names, 0)),
+                json_object_get_string(json_object_array_get_idx(names, 1)),
+                text_or_dash(reply_count(fits, "sno", &v)));
+        fprintf(out, ", %s compact", text_or_dash(reply_count(fits, "compact", &v)));
+        fprintf(out, ", %s mno\n", text_or_dash(reply_count(fits, "mno", &v)));
+}
+
 int view_capacity_text(FILE *out, struct json_object *data, struct json_object *args _unused_,
                        struct netd_error *err) {
         static const char *const headers[] = {
@@ -134,7 +149,10 @@ int view_capacity_text(FILE *out, struct json_object *data, struct json_object *
         bar_format(u, bar);
         /* Network names are lowercase, so the totals row cannot be taken for one. */
         table_row(&t, "TOTAL", "", c[0], c[1], c[2], c[3], pct, bar, c[4], "", "", "");
-        return table_print(&t, out, err);
+        r = table_print(&t, out, err);
+        if (r >= 0)
+                dual_stack_print(out, reply_object(data, "dual_stack"));
+        return r;
 }
 
 /* ---- JSON ---- */
@@ -201,7 +219,7 @@ int view_capacity_json(FILE *out, struct json_object *data, struct json_object *
                         for (size_t i = 0; i < json_object_array_length(val); i++)
                                 json_object_array_add(
                                         v, capacity_entry_json(json_object_array_get_idx(val, i), false));
-                } else if (streq(key, "lab"))
+                } else if (streq(key, "lab") || streq(key, "dual_stack"))
                         v = capacity_entry_json(val, false);
                 else
                         v = json_object_get(val);

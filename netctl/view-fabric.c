@@ -116,17 +116,22 @@ static void libvirt_text(FILE *out, struct json_object *lv) {
 }
 
 /* The closing line: hosts, then objects counted by state. */
-static void fabric_summary(FILE *out, bool synced, size_t n_hosts, size_t n_connected, size_t n_objects,
-                           const size_t *counts, size_t n_other) {
+static void fabric_summary(FILE *out, bool synced, size_t n_hosts, size_t n_connected, size_t n_connecting,
+                           size_t n_objects, const size_t *counts, size_t n_other) {
+        size_t n_failed = n_hosts - n_connected - n_connecting;
+
         if (synced && n_connected < n_hosts)
                 fprintf(out, "synced %zu of %zu %s", n_connected, n_hosts,
                         text_plural(n_hosts, "host", "hosts"));
         else if (synced)
                 fprintf(out, "synced %zu %s", n_hosts, text_plural(n_hosts, "host", "hosts"));
-        else if (n_connected < n_hosts)
-                fprintf(out, "%zu %s, %zu disconnected", n_hosts, text_plural(n_hosts, "host", "hosts"),
-                        n_hosts - n_connected);
-        else
+        else if (n_connected < n_hosts) {
+                fprintf(out, "%zu %s", n_hosts, text_plural(n_hosts, "host", "hosts"));
+                if (n_failed > 0)
+                        fprintf(out, ", %zu failed", n_failed);
+                if (n_connecting > 0)
+                        fprintf(out, ", %zu connecting", n_connecting);
+        } else
                 fprintf(out, "%zu %s", n_hosts, text_plural(n_hosts, "host", "hosts"));
         if (n_objects == 0) {
                 fputs("; no objects\n", out);
@@ -149,7 +154,8 @@ static void fabric_summary(FILE *out, bool synced, size_t n_hosts, size_t n_conn
 static int fabric_text(FILE *out, struct json_object *data, bool synced, struct netd_error *err) {
         static const char *const headers[] = {"KIND", "NAME", "STATE", "DETAIL", NULL};
         struct json_object *list = reply_array(data, "hosts"), *objects, *v;
-        size_t n_hosts, n_connected = 0, n_objects = 0, n_other = 0, counts[ARRAY_SIZE(fabric_states)] = {0};
+        size_t n_hosts, n_connected = 0, n_connecting = 0, n_objects = 0, n_other = 0,
+                        counts[ARRAY_SIZE(fabric_states)] = {0};
         _cleanup_free_ size_t *ends = NULL;
         size_t width[TABLE_MAX_COLS], from = 0;
         struct table t;
@@ -190,15 +196,18 @@ static int fabric_text(FILE *out, struct json_object *data, bool synced, struct 
         table_widths(&t, width);
         for (size_t i = 0; i < n_hosts; i++) {
                 struct json_object *h = json_object_array_get_idx(list, i);
-                const char *error = reply_text(h, "error");
+                const char *error = reply_text(h, "error"), *state = reply_text(h, "state");
                 bool connected;
 
                 json_object_object_get_ex(h, "connected", &v);
                 connected = json_object_get_boolean(v);
                 n_connected += connected;
-                fprintf(out, "%s%s  %s%s%s\n", i ? "\n" : "", reply_text(h, "name"),
-                        connected ? "connected" : "disconnected", !connected && error ? ": " : "",
-                        !connected && error ? error : "");
+                /* An older netd says only connected or not. */
+                if (!state)
+                        state = connected ? "connected" : "disconnected";
+                n_connecting += streq(state, "connecting");
+                fprintf(out, "%s%s  %s%s%s\n", i ? "\n" : "", reply_text(h, "name"), state,
+                        !connected && error ? ": " : "", !connected && error ? error : "");
                 libvirt_text(out, reply_object(h, "libvirt"));
                 if (ends[i] > from)
                         table_print_rows(&t, width, from, ends[i], out);
@@ -209,7 +218,7 @@ static int fabric_text(FILE *out, struct json_object *data, bool synced, struct 
         table_free(&t);
 
         fputc('\n', out);
-        fabric_summary(out, synced, n_hosts, n_connected, n_objects, counts, n_other);
+        fabric_summary(out, synced, n_hosts, n_connected, n_connecting, n_objects, counts, n_other);
         return 0;
 }
 

@@ -143,7 +143,22 @@ int view_network_attached_text(FILE *out, struct json_object *data, struct json_
         return attachment_text(out, data, args, true, err);
 }
 
+/* One line per entry of data's `key` list, after `what`. */
+static void detached_list(FILE *out, struct json_object *data, const char *key, const char *what) {
+        struct json_object *l = reply_array(data, key);
+
+        for (size_t i = 0; l && i < json_object_array_length(l); i++)
+                fprintf(out, "  %s %s\n", what, json_object_get_string(json_object_array_get_idx(l, i)));
+}
+
+/* What the host loses: netd's objects, and (forced) the ports of others. */
 int view_network_detached_text(FILE *out, struct json_object *data, struct json_object *args,
                                struct netd_error *err) {
-        return attachment_text(out, data, args, false, err);
+        int r = attachment_text(out, data, args, false, err);
+
+        if (r < 0)
+                return r;
+        detached_list(out, data, "removed", "removed");
+        detached_list(out, data, "ports", "left without a bridge:");
+        return 0;
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netd: the jumphost daemon. Only flag parsing lives here. */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 
 #include "netd/agent/agent.h"
 #include "netd/core/config.h"
+#include "netd/core/file.h"
 #include "netd/daemon/daemon.h"
 #include "netd/core/log.h"
 
@@ -31,6 +34,14 @@ static void usage(FILE *f) {
                 "  --libvirt-timeout S    answer libvirt requests within S seconds (default 30)\n"
                 "  --metrics ADDR:PORT    serve Prometheus metrics on http://ADDR:PORT/metrics\n"
                 "  --check-config         print the effective configuration and exit\n");
+}
+
+/* The state directory holds the database and what dnsmasq reads: made if
+ * missing, refused unless it is root's alone. */
+static int state_dir_check(const char *dir, struct netd_error *err) {
+        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+                return error_set(err, NETD_EINVALID, "state directory %s: %s", dir, strerror(errno));
+        return file_dir_check("state directory", dir, err);
 }
 
 int main(int argc, char **argv) {
@@ -119,7 +130,11 @@ int main(int argc, char **argv) {
                 return 0;
         }
         log_set_level(cfg.log_level);
-        r = daemon_run(&cfg, &err);
+        /* Files made by netd and its dnsmasq: 0640 at most. */
+        umask(0027);
+        r = state_dir_check(cfg.state_dir, &err);
+        if (r == 0)
+                r = daemon_run(&cfg, &err);
         config_done(&cfg);
         if (r < 0) {
                 fprintf(stderr, "netd: %s: %s\n", error_code_name(err.code), err.message);

@@ -11,6 +11,8 @@ packages="
  ndisc6 isc-dhcp-client dhcpcd-base
  libxml2-dev python3 python3-yaml clang-format
  qemu-system-x86 ipxe-qemu
+ openssh-server openssh-client libvirt-daemon-system libvirt-clients
+ python3-jsonschema clang llvm libclang-rt-dev
  debhelper dpkg-dev build-essential systemd scdoc
 "
 
@@ -26,6 +28,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests run their own sshd, libvirtd and dnsmasq in namespaces: no
+# package may start (or restart) a service of this machine while installing.
+# A policy-rc.d of our own, removed again; one already there is left alone.
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	guard=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\n# install-deps (netd): no service starts during the install\nexit 101\n' >"$guard"
+	chmod 0755 "$guard"
+	trap 'rm -f "$guard"' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -106,11 +106,15 @@ struct json_object *agent_proto_reply_error(int code, const char *message) {
 struct json_object *agent_proto_reply_payload(struct json_object *reply, enum agent_proto_op op,
                                               const char **error, const char *fallback) {
         struct json_object *v;
+        bool ok = reply && json_object_object_get_ex(reply, "result", &v) &&
+                  streq(json_object_get_string(v), "ok");
 
-        if (reply && ops[op].reply_key && json_object_object_get_ex(reply, ops[op].reply_key, &v) && v)
+        /* Every payload is a list: a peer's reply is checked before callers
+         * walk it (a malformed one is an error, never a crash). */
+        if (ok && ops[op].reply_key && json_object_object_get_ex(reply, ops[op].reply_key, &v) &&
+            json_object_is_type(v, json_type_array))
                 return v;
-        if (reply && !ops[op].reply_key && json_object_object_get_ex(reply, "result", &v) &&
-            streq(json_object_get_string(v), "ok"))
+        if (ok && !ops[op].reply_key)
                 return reply;
         if (reply && json_object_object_get_ex(reply, "error", &v) &&
             json_object_object_get_ex(v, "message", &v))

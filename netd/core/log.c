@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -31,20 +32,59 @@ const char *log_level_to_string(enum log_level level) {
         return names[level];
 }
 
-void log_msg(enum log_level level, const char *fmt, ...) {
+static void log_vmsg(enum log_level level, const char *suffix, const char *fmt, va_list ap) {
         char line[1024];
-        va_list ap;
         int n;
 
-        if (level > current)
-                return;
         n = snprintf(line, sizeof(line), "netd[%d]: %s: ", (int)getpid(), names[level]);
-        va_start(ap, fmt);
         vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-        va_end(ap);
         /* One event, one line, written in one call. */
         for (char *p = line + n; *p; p++)
                 if (*p == '\n' || *p == '\r')
                         *p = ' ';
-        fprintf(stderr, "%s\n", line);
+        fprintf(stderr, "%s%s\n", line, suffix);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...) {
+        va_list ap;
+
+        if (level > current)
+                return;
+        va_start(ap, fmt);
+        log_vmsg(level, "", fmt, ap);
+        va_end(ap);
+}
+
+bool log_ratelimit_allow(struct log_ratelimit *rl, uint64_t now_ms, uint64_t *ret_suppressed) {
+        uint64_t interval = rl->interval_ms ? rl->interval_ms : LOG_RATELIMIT_INTERVAL_MS;
+
+        if (rl->started && now_ms - rl->last_ms < interval) {
+                rl->suppressed++;
+                return false;
+        }
+        rl->started = true;
+        rl->last_ms = now_ms;
+        *ret_suppressed = rl->suppressed;
+        rl->suppressed = 0;
+        return true;
+}
+
+void log_msg_ratelimited(struct log_ratelimit *rl, enum log_level level, const char *fmt, ...) {
+        struct timespec now;
+        uint64_t suppressed;
+        char suffix[64] = "";
+        va_list ap;
+
+        if (level > current)
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!log_ratelimit_allow(rl, (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000,
+                                 &suppressed))
+                return;
+        if (suppressed > 0)
+                snprintf(suffix, sizeof(suffix), " (%llu similar lines suppressed)",
+                         (unsigned long long)suppressed);
+        va_start(ap, fmt);
+        log_vmsg(level, suffix, fmt, ap);
+        va_end(ap);
 }

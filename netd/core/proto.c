@@ -36,6 +36,7 @@ static const struct proto_field f_network_add[] = {
         S("tftp_root"),
         S("ipxe_script"),
         A("dhcp_option"),
+        S("underlay_family"),
         END,
 };
 /* mtu and dhcp_range take "none"; reserve replaces the reserved ranges. */
@@ -56,17 +57,26 @@ static const struct proto_field f_network_set[] = {
 };
 /* boot: "network" (drop the node's own boot instructions). */
 static const struct proto_field f_node_set[] = {
-        S_REQ("cluster"), S_REQ("node"), S("ipxe_script"), S("boot_file"), S("boot"), END,
+        S_REQ("cluster"), S_REQ("node"), S("ipxe_script"), S("boot_file"), S("boot"),
+        S("bmc_address"), S("root_disk"), S("boot_mode"), END,
 };
+/* network: one network (v1); networks: one per family, primary first. */
 static const struct proto_field f_cluster_allocate[] = {
-        S_REQ("name"), S("network"), S("topology"), I("masters"), I("workers"), A("mac"), END,
+        S_REQ("name"), S("network"), A("networks"), S("topology"), I("masters"), I("workers"), A("mac"),
+        A("machine_network"), A("reuse"), END,
 };
 static const struct proto_field f_node_allocate[] = {S_REQ("cluster"), S_REQ("node"), S("mac"), END};
 static const struct proto_field f_node_release[] = {S_REQ("cluster"), S_REQ("node"), END};
 static const struct proto_field f_cluster_list[] = {S("network"), END};
-static const struct proto_field f_capacity[] = {S("network"), END};
+static const struct proto_field f_capacity[] = {S("network"), A("networks"), END};
+/* underlay: one or two addresses (at most one per family). */
 static const struct proto_field f_host_add[] = {
-        S_REQ("name"), S_REQ("connect"), S_REQ("underlay"), S("libvirt"), S("bmc"), END,
+        S_REQ("name"), S_REQ("connect"), {"underlay", PROTO_STRING_ARRAY, true}, S("agent"), S("libvirt"),
+        S("bmc"),      END,
+};
+/* libvirt and bmc take "none". */
+static const struct proto_field f_host_set[] = {
+        S_REQ("name"), S("connect"), A("underlay"), S("agent"), S("libvirt"), S("bmc"), END,
 };
 static const struct proto_field f_attach[] = {S_REQ("network"), S_REQ("host"), S("uplink"), S("address"),
                                               END};
@@ -79,41 +89,45 @@ static const struct proto_field f_route_add[] = {S_REQ("host"), S_REQ("dest"), S
 static const struct proto_field f_route_remove[] = {S_REQ("host"), S_REQ("dest"), END};
 static const struct proto_field f_fabric_sync[] = {S("host"), END};
 static const struct proto_field f_vm_list[] = {S("host"), END};
-static const struct proto_field f_export[] = {S_REQ("cluster"), END};
+/* format (dci-abi|dci-ipi) is for export.inventory only. */
+static const struct proto_field f_export[] = {
+        S_REQ("cluster"), B("allow_incomplete"), B("udev_compat"), S("template_namespace"), S("format"), END,
+};
 
 const struct proto_command proto_commands[] = {
-        {"network.add", f_network_add, true},
-        {"network.list", f_none, false},
-        {"network.show", f_name, false},
-        {"network.set", f_network_set, true},
-        {"network.remove", f_name, true},
-        {"cluster.allocate", f_cluster_allocate, true},
-        {"cluster.release", f_name, true},
-        {"cluster.list", f_cluster_list, false},
-        {"cluster.show", f_name, false},
-        {"node.allocate", f_node_allocate, true},
-        {"node.release", f_node_release, true},
-        {"node.set", f_node_set, true},
-        {"report.capacity", f_capacity, false},
-        {"host.add", f_host_add, true},
-        {"host.list", f_none, false},
-        {"host.show", f_name, false},
-        {"host.remove", f_name, true},
-        {"network.attach", f_attach, true},
-        {"network.detach", f_detach, true},
-        {"link.add", f_link_add, true},
-        {"link.remove", f_link_remove, true},
-        {"route.add", f_route_add, true},
-        {"route.remove", f_route_remove, true},
-        {"fabric.status", f_none, false},
-        {"fabric.sync", f_fabric_sync, false},
-        {"vm.list", f_vm_list, false},
-        {"export.clusterinstance", f_export, false},
-        {"export.siteconfig", f_export, false},
-        {"export.inventory", f_export, false},
-        {"export.dnsmasq", f_export, false},
-        {"ping", f_none, false},
-        {NULL, NULL, false},
+        {"network.add", f_network_add, true, PROTO_ACCESS_ADMIN},
+        {"network.list", f_none, false, PROTO_ACCESS_NETD},
+        {"network.show", f_name, false, PROTO_ACCESS_NETD},
+        {"network.set", f_network_set, true, PROTO_ACCESS_ADMIN},
+        {"network.remove", f_name, true, PROTO_ACCESS_ADMIN},
+        {"cluster.allocate", f_cluster_allocate, true, PROTO_ACCESS_NETD},
+        {"cluster.release", f_name, true, PROTO_ACCESS_NETD},
+        {"cluster.list", f_cluster_list, false, PROTO_ACCESS_NETD},
+        {"cluster.show", f_name, false, PROTO_ACCESS_NETD},
+        {"node.allocate", f_node_allocate, true, PROTO_ACCESS_NETD},
+        {"node.release", f_node_release, true, PROTO_ACCESS_NETD},
+        {"node.set", f_node_set, true, PROTO_ACCESS_NETD},
+        {"report.capacity", f_capacity, false, PROTO_ACCESS_NETD},
+        {"host.add", f_host_add, true, PROTO_ACCESS_ADMIN},
+        {"host.set", f_host_set, true, PROTO_ACCESS_ADMIN},
+        {"host.list", f_none, false, PROTO_ACCESS_NETD},
+        {"host.show", f_name, false, PROTO_ACCESS_NETD},
+        {"host.remove", f_name, true, PROTO_ACCESS_ADMIN},
+        {"network.attach", f_attach, true, PROTO_ACCESS_ADMIN},
+        {"network.detach", f_detach, true, PROTO_ACCESS_ADMIN},
+        {"link.add", f_link_add, true, PROTO_ACCESS_ADMIN},
+        {"link.remove", f_link_remove, true, PROTO_ACCESS_ADMIN},
+        {"route.add", f_route_add, true, PROTO_ACCESS_ADMIN},
+        {"route.remove", f_route_remove, true, PROTO_ACCESS_ADMIN},
+        {"fabric.status", f_none, false, PROTO_ACCESS_NETD},
+        {"fabric.sync", f_fabric_sync, false, PROTO_ACCESS_ADMIN},
+        {"vm.list", f_vm_list, false, PROTO_ACCESS_NETD},
+        {"export.clusterinstance", f_export, false, PROTO_ACCESS_NETD},
+        {"export.siteconfig", f_export, false, PROTO_ACCESS_NETD},
+        {"export.inventory", f_export, false, PROTO_ACCESS_NETD},
+        {"export.dnsmasq", f_export, false, PROTO_ACCESS_NETD},
+        {"ping", f_none, false, PROTO_ACCESS_NETD},
+        {NULL, NULL, false, 0},
 };
 
 const struct proto_command *proto_command_find(const char *name) {

@@ -35,10 +35,22 @@ struct proto_field {
         bool required;
 };
 
+/* Who may run a command (contract, "Privileges, limits, time"); netd checks
+ * it against the peer's credentials (uid, groups) before the handler runs. */
+enum proto_access {
+        PROTO_ACCESS_NONE,  /* a peer that may run nothing; never a command's
+                             * level (a row without one counts as ADMIN) */
+        PROTO_ACCESS_NETD,  /* uid 0, groups netd and netd-admin: queries,
+                             * allocate, release, node set */
+        PROTO_ACCESS_ADMIN, /* uid 0 and group netd-admin: commands that run a
+                             * program or change a host's kernel or libvirt */
+};
+
 struct proto_command {
         const char *name;                 /* "network.add" */
         const struct proto_field *fields; /* terminated by a NULL name */
         bool mutating;                    /* changes the store */
+        enum proto_access access;         /* who may run it */
 };
 
 /* NULL-terminated table of every command netd understands. */

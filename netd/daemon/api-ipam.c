@@ -103,6 +103,7 @@ static void cmd_network_add(struct api *api, struct request *r, struct json_obje
                 .boot_server = proto_arg_string(args, "boot_server"),
                 .tftp_root = proto_arg_string(args, "tftp_root"),
                 .ipxe_script = proto_arg_string(args, "ipxe_script"),
+                .underlay_family = proto_arg_string(args, "underlay_family"),
         };
 
         reserve = proto_arg_strings(args, "reserve", &spec.n_reserve);
@@ -284,23 +285,86 @@ static void cluster_changed(struct api *api, struct request *r, const struct clu
                 pending_start_failed(p, &err);
 }
 
+/* --reuse NODE=CLUSTER/NODE, split in the copies node_macs_parse() made
+ * of "NODE=VALUE". */
+static int node_reuses_parse(const char **raw, size_t n, struct node_reuse **ret, char ***ret_copies,
+                             struct netd_error *err) {
+        _cleanup_free_ struct node_mac *pairs = NULL;
+        struct node_reuse *ru;
+        char **copies = NULL;
+        int r;
+
+        r = node_macs_parse(raw, n, &pairs, &copies, err);
+        if (r < 0)
+                return error_set(err, r, "--reuse: expected NODE=CLUSTER/NODE");
+        ru = calloc(n + 1, sizeof(*ru));
+        if (!ru) {
+                strv_free(copies);
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+                char *slash = strchr(pairs[i].mac, '/'), q[80];
+
+                if (!slash) {
+                        error_quote_untrusted(raw[i], q, sizeof(q));
+                        strv_free(copies);
+                        free(ru);
+                        return error_set(err, NETD_EINVALID, "--reuse %s: expected NODE=CLUSTER/NODE", q);
+                }
+                *slash = '\0';
+                ru[i] = (struct node_reuse){
+                        .node = pairs[i].node, .of_cluster = pairs[i].mac, .of_node = slash + 1};
+        }
+        *ret = ru;
+        *ret_copies = copies;
+        return 0;
+}
+
+/* --network: the v1 single string, or the list (dual-stack). */
+static const char **networks_arg(struct json_object *args, const char *one, const char *list, size_t *ret_n,
+                                 const char **buf) {
+        const char *single = proto_arg_string(args, one);
+
+        if (single && !json_object_object_get_ex(args, list, NULL)) {
+                buf[0] = single;
+                *ret_n = 1;
+                return NULL;
+        }
+        return proto_arg_strings(args, list, ret_n);
+}
+
 static void cmd_cluster_allocate(struct api *api, struct request *r, struct json_object *args) {
         _cleanup_cluster_ struct cluster *c = NULL;
-        _cleanup_free_ const char **raw = NULL;
+        _cleanup_free_ const char **raw = NULL, **raw_reuse = NULL, **nets = NULL, **machines = NULL;
         _cleanup_free_ struct node_mac *macs = NULL;
-        char **copies = NULL, what[128];
+        _cleanup_free_ struct node_reuse *reuses = NULL;
+        const char *one_net[1] = {NULL};
+        char **copies = NULL, **reuse_copies = NULL, what[160];
         struct netd_error err = {0};
         int64_t masters = -1, workers = -1;
-        size_t n_raw = 0;
+        size_t n_raw = 0, n_reuse = 0;
         bool created = false;
         struct cluster_spec spec = {
                 .name = proto_arg_string(args, "name"),
-                .network = proto_arg_string(args, "network"),
                 .topology = proto_arg_string(args, "topology"),
         };
 
+        if (proto_arg_string(args, "network") && json_object_object_get_ex(args, "networks", NULL)) {
+                request_reply_error(r, NETD_EINVALID, "cluster: give \"network\" or \"networks\", not both");
+                return;
+        }
+        nets = networks_arg(args, "network", "networks", &spec.n_networks, one_net);
+        spec.networks = nets ? nets : one_net;
+        machines = proto_arg_strings(args, "machine_network", &spec.n_machine_networks);
+        spec.machine_networks = machines;
         raw = proto_arg_strings(args, "mac", &n_raw);
         if (node_macs_parse(raw, n_raw, &macs, &copies, &err) < 0) {
+                reply_error(r, &err);
+                return;
+        }
+        raw_reuse = proto_arg_strings(args, "reuse", &n_reuse);
+        if (node_reuses_parse(raw_reuse, n_reuse, &reuses, &reuse_copies, &err) < 0) {
+                strv_free(copies);
                 reply_error(r, &err);
                 return;
         }
@@ -309,6 +373,7 @@ static void cmd_cluster_allocate(struct api *api, struct request *r, struct json
         if ((proto_arg_int(args, "masters", &masters) && (masters < 0 || masters > INT_MAX)) ||
             (proto_arg_int(args, "workers", &workers) && (workers < 0 || workers > INT_MAX))) {
                 strv_free(copies);
+                strv_free(reuse_copies);
                 request_reply_error(r, NETD_EINVALID,
                                     "cluster: --masters and --workers must be counts (0 or more)");
                 return;
@@ -317,14 +382,19 @@ static void cmd_cluster_allocate(struct api *api, struct request *r, struct json
         spec.workers = (int)workers;
         spec.macs = macs;
         spec.n_macs = n_raw;
+        spec.reuses = reuses;
+        spec.n_reuses = n_reuse;
         if (cluster_allocate(api->store, &spec, &c, &created, &err) < 0) {
                 strv_free(copies);
+                strv_free(reuse_copies);
                 reply_error(r, &err);
                 return;
         }
         strv_free(copies);
-        snprintf(what, sizeof(what), "%s on network %s (%zu nodes)",
-                 created ? "allocated" : "already allocated", c->network, c->n_nodes);
+        strv_free(reuse_copies);
+        snprintf(what, sizeof(what), "%s on network%s %s%s%s (%zu nodes)",
+                 created ? "allocated" : "already allocated", c->n_networks > 1 ? "s" : "", c->network,
+                 c->n_networks > 1 ? " and " : "", c->n_networks > 1 ? c->networks[1].name : "", c->n_nodes);
         /* Also for an unchanged cluster: an identical request in flight may
          * not have been served yet, and the answer must mean "live". */
         cluster_changed(api, r, c, NULL, json_cluster(c), what);
@@ -411,6 +481,9 @@ static void cmd_node_set(struct api *api, struct request *r, struct json_object 
                 .ipxe_script = proto_arg_string(args, "ipxe_script"),
                 .boot_file = proto_arg_string(args, "boot_file"),
                 .boot = proto_arg_string(args, "boot"),
+                .bmc_address = proto_arg_string(args, "bmc_address"),
+                .root_disk = proto_arg_string(args, "root_disk"),
+                .boot_mode = proto_arg_string(args, "boot_mode"),
         };
         const struct node *nd;
         char what[128];
@@ -429,11 +502,14 @@ static void cmd_node_set(struct api *api, struct request *r, struct json_object 
 
 static void cmd_report_capacity(struct api *api, struct request *r, struct json_object *args) {
         _cleanup_free_ struct capacity *caps = NULL;
+        _cleanup_free_ const char **nets = NULL;
+        const char *one_net[1] = {NULL};
         struct capacity lab = {0};
         struct netd_error err = {0};
-        size_t n = 0;
+        size_t n = 0, n_nets = 0;
 
-        if (capacity_report(api->store, proto_arg_string(args, "network"), &caps, &n, &lab, &err) < 0) {
+        nets = networks_arg(args, "network", "networks", &n_nets, one_net);
+        if (capacity_report(api->store, nets ? nets : one_net, n_nets, &caps, &n, &lab, &err) < 0) {
                 reply_error(r, &err);
                 return;
         }

@@ -154,7 +154,17 @@ static void on_vm_domains(struct json_object *hosts, void *userdata) {
         }
         mac_index_done(&idx);
         if (vc->one_host && json_object_array_length(unreachable) > 0) {
-                request_reply_error(vc->r, NETD_EUNAVAILABLE, first_error ? first_error : "no answer");
+                const char *host = vm_field(json_object_array_get_idx(unreachable, 0), "host");
+                char prefix[NAME_MAX_LEN + 8];
+                bool named;
+
+                /* Errors name the host, once. */
+                snprintf(prefix, sizeof(prefix), "host %s: ", host ? host : "-");
+                named = first_error && strncmp(first_error, prefix, strlen(prefix)) == 0;
+                err = (struct netd_error){0};
+                error_set(&err, NETD_EUNAVAILABLE, "%s%s", named ? "" : prefix,
+                          first_error ? first_error : "no answer");
+                request_reply_error(vc->r, err.code, err.message);
                 goto out;
         }
         json_object_array_sort(vms, vm_cmp);
@@ -207,6 +217,9 @@ struct export_call {
         struct request *r;
         enum export_format format;
         char cluster[NAME_MAX_LEN + 1];
+        bool allow_incomplete, udev_compat;
+        char template_namespace[NAME_MAX_LEN + 1]; /* "" = the default */
+        enum export_inventory_format inventory;
 };
 
 /* Only values of a known shape leave libvirt's answer for a manifest. */
@@ -227,6 +240,31 @@ static bool by_path_ok(const char *s) {
                 if (!isalnum((unsigned char)*s) && !strchr(":._-", *s))
                         return false;
         return true;
+}
+
+/* A domain name as the inventories may repeat it. */
+static bool domain_name_ok(const char *s) {
+        return s && *s && strlen(s) <= VM_NAME_MAX &&
+               s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
+}
+
+/* Copies what one matching domain says into ret. */
+static void export_vm_fill(struct json_object *vm, const char *host, struct json_object *iface,
+                           struct export_vm *ret) {
+        const char *guest = vm_field(iface, "guest_name"), *uuid = vm_field(vm, "uuid"),
+                   *disk = vm_field(vm, "root_disk"), *name = vm_field(vm, "name");
+        int fw = vm_firmware_from_string(vm_field(vm, "firmware"));
+
+        strscpy(ret->host, sizeof(ret->host), host);
+        if (uuid_ok(uuid))
+                strscpy(ret->uuid, sizeof(ret->uuid), uuid);
+        if (by_path_ok(disk))
+                strscpy(ret->root_disk, sizeof(ret->root_disk), disk);
+        if (guest && validate_ifname(guest))
+                strscpy(ret->guest_name, sizeof(ret->guest_name), guest);
+        if (domain_name_ok(name))
+                strscpy(ret->domain, sizeof(ret->domain), name);
+        ret->firmware = fw < 0 ? VM_FIRMWARE_BIOS : (enum vm_firmware)fw;
 }
 
 /* What libvirt knows of the VM carrying `mac`. */
@@ -254,8 +292,6 @@ static void export_vm_find(struct json_object *hosts, struct host **hl, size_t n
                                 continue;
                         for (size_t j = 0; j < json_object_array_length(ifaces); j++) {
                                 struct json_object *f = json_object_array_get_idx(ifaces, j);
-                                const char *guest = vm_field(f, "guest_name"), *uuid = vm_field(vm, "uuid"),
-                                           *disk = vm_field(vm, "root_disk");
                                 mac_t got;
 
                                 if (!iface_mac(f, &got) || got != mac)
@@ -268,13 +304,7 @@ static void export_vm_find(struct json_object *hosts, struct host **hl, size_t n
                                         continue;
                                 }
                                 strscpy(where, sizeof(where), host);
-                                strscpy(ret->host, sizeof(ret->host), host);
-                                if (uuid_ok(uuid))
-                                        strscpy(ret->uuid, sizeof(ret->uuid), uuid);
-                                if (by_path_ok(disk))
-                                        strscpy(ret->root_disk, sizeof(ret->root_disk), disk);
-                                if (guest && validate_ifname(guest))
-                                        strscpy(ret->guest_name, sizeof(ret->guest_name), guest);
+                                export_vm_fill(vm, host, f, ret);
                         }
                 }
         }
@@ -298,21 +328,30 @@ static void export_vm_find(struct json_object *hosts, struct host **hl, size_t n
         for (size_t i = 0; i < n_hosts; i++)
                 if (streq(hl[i]->name, ret->host))
                         strscpy(ret->bmc, sizeof(ret->bmc), hl[i]->bmc);
-        if (isempty(ret->uuid))
-                snprintf(ret->note, sizeof(ret->note), "the VM on host %s has no usable UUID", ret->host);
-        else if (isempty(ret->bmc))
-                snprintf(ret->note, sizeof(ret->note), "host %s has no --bmc", ret->host);
-        else if (isempty(ret->root_disk))
+        if (isempty(ret->root_disk))
                 snprintf(ret->note, sizeof(ret->note),
                          "the root disk of its VM on host %s has no by-path name netd knows (netctl vm list "
-                         "says why)",
+                         "says "
+                         "why)",
                          ret->host);
+}
+
+/* The cluster's networks, in its order. */
+static int export_networks_load(struct store *s, const struct cluster *c, struct network **ret,
+                                struct netd_error *err) {
+        for (size_t k = 0; k < c->n_networks && k < CLUSTER_NETWORKS_MAX; k++) {
+                int r = network_get(s, c->networks[k].name, &ret[k], err);
+
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 static void on_export_domains(struct json_object *hosts, void *userdata) {
         struct export_call *ec = userdata;
         _cleanup_cluster_ struct cluster *c = NULL;
-        _cleanup_network_ struct network *net = NULL;
+        struct network *nets[CLUSTER_NETWORKS_MAX] = {0};
         _cleanup_free_ struct export_vm *vms = NULL;
         _cleanup_free_ char *text = NULL;
         struct host **hl = NULL;
@@ -324,7 +363,7 @@ static void on_export_domains(struct json_object *hosts, void *userdata) {
         /* The cluster may have changed while libvirt was asked: read it now. */
         r = cluster_get(ec->api->store, ec->cluster, &c, &err);
         if (r >= 0)
-                r = network_get(ec->api->store, c->network, &net, &err);
+                r = export_networks_load(ec->api->store, c, nets, &err);
         if (r >= 0)
                 r = host_list(ec->api->store, &hl, &n_hosts, &err);
         if (r >= 0 && !(vms = calloc(c->n_nodes ? c->n_nodes : 1, sizeof(*vms))))
@@ -332,10 +371,21 @@ static void on_export_domains(struct json_object *hosts, void *userdata) {
         for (size_t i = 0; r >= 0 && i < c->n_nodes; i++)
                 export_vm_find(hosts, hl, n_hosts, c->nodes[i].mac, &vms[i]);
         if (r >= 0) {
-                struct export_input in = {.cluster = c, .network = net, .vms = vms};
+                struct export_input in = {
+                        .cluster = c,
+                        .networks = (const struct network *const *)nets,
+                        .n_networks = c->n_networks,
+                        .vms = vms,
+                        .allow_incomplete = ec->allow_incomplete,
+                        .udev_compat = ec->udev_compat,
+                        .template_namespace = ec->template_namespace[0] ? ec->template_namespace : NULL,
+                        .inventory = ec->inventory,
+                };
                 r = export_render(ec->format, &in, &text, &err);
         }
         host_list_free(hl, n_hosts);
+        for (size_t k = 0; k < CLUSTER_NETWORKS_MAX; k++)
+                network_free(nets[k]);
         if (r < 0) {
                 request_reply_error(ec->r, err.code ? err.code : NETD_EINTERNAL, err.message);
                 free(ec);
@@ -349,11 +399,38 @@ static void on_export_domains(struct json_object *hosts, void *userdata) {
         free(ec);
 }
 
+/* The flags of `export`, checked before libvirt is asked. */
+static int export_options(struct json_object *args, enum export_format f, struct export_call *ec,
+                          struct netd_error *err) {
+        const char *ns = proto_arg_string(args, "template_namespace"),
+                   *format = proto_arg_string(args, "format");
+        char q[96];
+
+        ec->allow_incomplete = proto_arg_bool(args, "allow_incomplete");
+        ec->udev_compat = proto_arg_bool(args, "udev_compat");
+        if (ns) {
+                if (!validate_name(ns))
+                        return error_set(err, NETD_EINVALID,
+                                         "template namespace \"%s\" is not a valid namespace name",
+                                         error_quote_untrusted(ns, q, sizeof(q)));
+                strscpy(ec->template_namespace, sizeof(ec->template_namespace), ns);
+        }
+        if (format) {
+                if (f != EXPORT_INVENTORY)
+                        return error_set(err, NETD_EINVALID, "--format is for export inventory only");
+                if (export_inventory_format_from_string(format, &ec->inventory) < 0)
+                        return error_set(err, NETD_EINVALID,
+                                         "inventory format \"%s\" is not one of dci-abi, dci-ipi",
+                                         error_quote_untrusted(format, q, sizeof(q)));
+        }
+        return 0;
+}
+
 static void cmd_export(struct api *api, struct request *r, struct json_object *args, enum export_format f) {
         _cleanup_cluster_ struct cluster *c = NULL;
+        _cleanup_free_ struct export_call *ec = NULL;
         const char *name = proto_arg_string(args, "cluster");
         struct netd_error err = {0};
-        struct export_call *ec;
 
         if (cluster_get(api->store, name, &c, &err) < 0) {
                 request_reply_error(r, err.code, err.message);
@@ -366,14 +443,18 @@ static void cmd_export(struct api *api, struct request *r, struct json_object *a
         }
         *ec = (struct export_call){.api = api, .r = r, .format = f};
         strscpy(ec->cluster, sizeof(ec->cluster), c->name);
+        if (export_options(args, f, ec, &err) < 0) {
+                request_reply_error(r, err.code, err.message);
+                return;
+        }
         if (f == EXPORT_DNSMASQ) {
                 /* Nothing of libvirt goes into dnsmasq lines. */
                 struct json_object *none = json_object_new_array();
-                on_export_domains(none, ec);
+                on_export_domains(none, TAKE_PTR(ec));
                 json_object_put(none);
                 return;
         }
-        fabric_domains(api->fabric, NULL, on_export_domains, ec);
+        fabric_domains(api->fabric, NULL, on_export_domains, TAKE_PTR(ec));
 }
 
 static void cmd_export_any(struct api *api, struct request *r, struct json_object *args) {

@@ -2,14 +2,15 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/listener.h>
 #include <grp.h>
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 
 #include "control.h"
+#include "listener.h"
 #include "netd/core/file.h"
 #include "netd/core/log.h"
 #include "netd/loop/loop.h"
@@ -19,6 +20,22 @@
 #endif
 
 #define NETD_GROUP "netd"
+#define NETD_ADMIN_GROUP "netd-admin"
+
+/* Connections: far above what netctl and scripts need at once, far below
+ * the unit's LimitNOFILE. Past a cap, the least recently active idle
+ * connection makes room (listener.h). */
+#define CONTROL_MAX_CONNECTIONS 1024
+#define CONTROL_MAX_PER_UID 256
+/* Replies a peer has not read: past this (beyond the one reply it is
+ * reading) the peer is closed; a reply of any size still goes out whole. */
+#define CONTROL_MAX_UNREAD (4 * 1024 * 1024)
+/* All peers together; looked at once one holds more than CONTROL_UNREAD_SUM_FROM. */
+#define CONTROL_MAX_UNREAD_TOTAL (64 * 1024 * 1024)
+#define CONTROL_UNREAD_SUM_FROM (256 * 1024)
+/* Requests a client pipelined are answered this many at a time; then the
+ * others get their turn (the loop polls) before the next ones. */
+#define CONTROL_LINES_PER_TURN 32
 
 struct conn;
 
@@ -27,25 +44,34 @@ struct control {
         control_dispatch_fn dispatch;
         void *userdata;
         bool holding; /* replies wait in `held` until control_release_held() */
-        struct evconnlistener *listener;
+        struct listener *listener;
         char *path;
-        bool has_group;
-        gid_t group;
+        bool has_group, has_admin_group;
+        gid_t group, admin_group;
         struct conn *conns;
+        struct log_ratelimit rl_denied, rl_bad, rl_unread;
 };
 
 struct conn {
+        struct listener_conn lc; /* the listener's caps and idle order */
         struct conn *next;
         struct control *ctl;
         struct bufferevent *bev;
         struct ucred peer;
-        bool denied;
-        bool closing;            /* close once the output is written */
-        bool eof;                /* the peer has shut down its side */
-        bool processing;         /* inside conn_process() */
+        enum proto_access access; /* what the peer may run */
+        bool closing;             /* close once the output is written */
+        bool eof;                 /* the peer has shut down its side */
+        bool processing;          /* inside conn_process() */
+        bool aborted;             /* does not read its replies: close now */
+        bool more;                /* lines left for its next turn */
+        struct event *next_turn;
         struct evbuffer *held;   /* replies waiting for the batch's COMMIT */
         struct request *pending; /* the request being answered */
 };
+
+static struct conn *conn_of(struct listener_conn *lc) {
+        return (struct conn *)((char *)lc - offsetof(struct conn, lc));
+}
 
 static void conn_process(struct conn *c);
 
@@ -59,23 +85,69 @@ static void conn_free(struct conn *c) {
                 request_detach(c->pending);
         if (c->held)
                 evbuffer_free(c->held);
+        if (c->next_turn)
+                event_free(c->next_turn);
         bufferevent_free(c->bev);
+        listener_conn_release(&c->lc);
         free(c);
 }
 
-static void conn_write(struct conn *c, char *line) {
-        if (line) {
-                /* No answer may leave before the changes it reports are durable. */
-                if (c->ctl->holding && c->held)
-                        evbuffer_add(c->held, line, strlen(line));
-                else
-                        bufferevent_write(c->bev, line, strlen(line));
-        }
-        free(line);
+/* Reply bytes the peer has not read yet (beyond the socket's buffer). */
+static size_t conn_unread(struct conn *c) {
+        return evbuffer_get_length(bufferevent_get_output(c->bev)) + evbuffer_get_length(c->held);
 }
 
 static bool conn_idle(struct conn *c) {
-        return evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && evbuffer_get_length(c->held) == 0;
+        return conn_unread(c) == 0;
+}
+
+/* Closing, and nothing left to write (or no one to read it). */
+static bool conn_done(struct conn *c) {
+        return c->aborted || (c->closing && conn_idle(c));
+}
+
+static size_t control_unread(struct control *ctl) {
+        size_t n = 0;
+
+        for (struct conn *c = ctl->conns; c; c = c->next)
+                n += conn_unread(c);
+        return n;
+}
+
+/* A peer that does not read its replies: drop what it did not read and
+ * close it (freed by the caller's path, once nothing uses it any more). */
+static void conn_abort_unread(struct conn *c, size_t unread, const char *limit) {
+        log_warn_ratelimited(&c->ctl->rl_unread,
+                             "control: peer uid %u pid %d does not read its replies (%zu KiB unread, %s): "
+                             "closing the connection",
+                             (unsigned)c->peer.uid, (int)c->peer.pid, unread / 1024, limit);
+        evbuffer_drain(c->held, evbuffer_get_length(c->held));
+        bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+        c->closing = true;
+        c->aborted = true;
+}
+
+static void conn_write(struct conn *c, char *line) {
+        size_t before, unread;
+
+        if (!line)
+                return;
+        if (c->aborted) {
+                free(line); /* nobody reads it */
+                return;
+        }
+        before = conn_unread(c);
+        /* No answer may leave before the changes it reports are durable. */
+        if (c->ctl->holding && c->held)
+                evbuffer_add(c->held, line, strlen(line));
+        else
+                bufferevent_write(c->bev, line, strlen(line));
+        free(line);
+        unread = conn_unread(c);
+        if (before > 0 && unread > CONTROL_MAX_UNREAD)
+                conn_abort_unread(c, unread, "limit 4 MiB");
+        else if (unread > CONTROL_UNREAD_SUM_FROM && control_unread(c->ctl) > CONTROL_MAX_UNREAD_TOTAL)
+                conn_abort_unread(c, unread, "all peers together past 64 MiB");
 }
 
 void control_hold(struct control *ctl) {
@@ -91,10 +163,42 @@ void control_release_held(struct control *ctl) {
                         bufferevent_write_buffer(c->bev, c->held);
 }
 
+void control_fail_held(struct control *ctl, int code, const char *message) {
+        if (!ctl)
+                return;
+        ctl->holding = false;
+        for (struct conn *c = ctl->conns; c; c = c->next) {
+                char *line;
+                size_t len;
+
+                /* A success would report what was rolled back, an internal
+                 * or unavailable error may be the same failure seen
+                 * earlier (a file that did not fit); other errors (invalid,
+                 * conflict, ...) stay as they were. */
+                while ((line = evbuffer_readln(c->held, &len, EVBUFFER_EOL_LF))) {
+                        struct json_object *data = NULL;
+                        int rc = proto_reply_parse(line, len, &data, NULL);
+
+                        json_object_put(data);
+                        if (rc == 0 || rc == NETD_EINTERNAL || rc == NETD_EUNAVAILABLE) {
+                                free(line);
+                                line = proto_reply_format_error(code, message);
+                                if (line)
+                                        bufferevent_write(c->bev, line, strlen(line));
+                        } else {
+                                bufferevent_write(c->bev, line, len);
+                                bufferevent_write(c->bev, "\n", 1);
+                        }
+                        free(line);
+                }
+        }
+}
+
 static void on_request_finish(void *owner, struct request *r _unused_, char *line) {
         struct conn *c = owner;
 
         c->pending = NULL;
+        listener_conn_touch(&c->lc);
         conn_write(c, line);
         /* Requests the client pipelined behind this one (unless the loop in
          * conn_process() that called us goes on with them). */
@@ -106,7 +210,7 @@ static void on_request_finish(void *owner, struct request *r _unused_, char *lin
 static void conn_close_after_write(struct conn *c) {
         c->closing = true;
         bufferevent_disable(c->bev, EV_READ);
-        if (conn_idle(c) && !c->processing)
+        if (conn_done(c) && !c->processing)
                 conn_free(c);
 }
 
@@ -123,16 +227,31 @@ static void conn_process(struct conn *c) {
         c->processing = true;
         conn_process_lines(c);
         c->processing = false;
-        if (c->eof && !c->pending && !c->closing)
+        if (c->eof && !c->pending && !c->closing && !c->more)
                 conn_close_after_write(c);
-        else if (c->closing && conn_idle(c))
+        else if (conn_done(c))
                 conn_free(c);
+}
+
+/* A command without a level is run as the most privileged one. */
+static bool conn_may_run(const struct conn *c, const struct proto_command *cmd) {
+        enum proto_access need = cmd->access == PROTO_ACCESS_NONE ? PROTO_ACCESS_ADMIN : cmd->access;
+
+        return c->access >= need;
 }
 
 static void conn_process_lines(struct conn *c) {
         struct evbuffer *in = bufferevent_get_input(c->bev);
+        unsigned n = 0;
 
         while (!c->pending && !c->closing) {
+                if (n++ == CONTROL_LINES_PER_TURN) {
+                        struct timeval now = {0};
+
+                        c->more = true;
+                        evtimer_add(c->next_turn, &now);
+                        return;
+                }
                 struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
                 const struct proto_command *cmd;
                 struct json_object *args;
@@ -169,10 +288,10 @@ static void conn_process_lines(struct conn *c) {
                         free(line);
                         continue;
                 }
-                if (c->denied) {
+                if (c->access == PROTO_ACCESS_NONE) {
                         free(line);
-                        log_warn("control: denied request from uid %u pid %d", (unsigned)c->peer.uid,
-                                 (int)c->peer.pid);
+                        log_warn_ratelimited(&c->ctl->rl_denied, "control: denied request from uid %u pid %d",
+                                             (unsigned)c->peer.uid, (int)c->peer.pid);
                         conn_reply_error_and_close(
                                 c, NETD_EDENIED,
                                 "permission denied: only root and members of group netd may call netd");
@@ -180,11 +299,22 @@ static void conn_process_lines(struct conn *c) {
                 }
                 if (proto_request_parse(line, len, &cmd, &args, &err) < 0) {
                         free(line);
-                        log_debug("control: bad request from pid %d: %s", (int)c->peer.pid, err.message);
+                        log_debug_ratelimited(&c->ctl->rl_bad, "control: bad request from uid %u pid %d: %s",
+                                              (unsigned)c->peer.uid, (int)c->peer.pid, err.message);
                         conn_write(c, proto_reply_format_error(err.code, err.message));
                         continue;
                 }
                 free(line);
+                if (!conn_may_run(c, cmd)) {
+                        json_object_put(args);
+                        log_warn_ratelimited(&c->ctl->rl_denied,
+                                             "control: uid %u pid %d may not run %s: denied",
+                                             (unsigned)c->peer.uid, (int)c->peer.pid, cmd->name);
+                        error_set(&err, NETD_EDENIED, "permission denied: %s needs root or group %s",
+                                  cmd->name, NETD_ADMIN_GROUP);
+                        conn_write(c, proto_reply_format_error(err.code, err.message));
+                        continue;
+                }
                 r = request_new(cmd->name, on_request_finish, c);
                 if (!r) {
                         json_object_put(args);
@@ -197,14 +327,24 @@ static void conn_process_lines(struct conn *c) {
         }
 }
 
+static void on_next_turn(evutil_socket_t fd _unused_, short what _unused_, void *arg) {
+        struct conn *c = arg;
+
+        c->more = false;
+        conn_process(c);
+}
+
 static void on_read(struct bufferevent *bev _unused_, void *arg) {
-        conn_process(arg);
+        struct conn *c = arg;
+
+        listener_conn_touch(&c->lc);
+        conn_process(c);
 }
 
 static void on_write(struct bufferevent *bev _unused_, void *arg) {
         struct conn *c = arg;
 
-        if (c->closing && conn_idle(c))
+        if (conn_done(c))
                 conn_free(c);
 }
 
@@ -222,52 +362,71 @@ static void on_event(struct bufferevent *bev _unused_, short what, void *arg) {
         }
 }
 
-static bool peer_allowed(struct control *ctl, int fd, const struct ucred *cred) {
-        gid_t groups[256];
-        socklen_t len = sizeof(groups);
-
-        if (cred->uid == 0)
-                return true;
-        if (!ctl->has_group)
-                return false;
-        if (cred->gid == ctl->group)
-                return true;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
-                return false;
-        for (size_t i = 0; i < len / sizeof(gid_t); i++)
-                if (groups[i] == ctl->group)
+static bool gid_in(gid_t g, const gid_t *groups, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (groups[i] == g)
                         return true;
         return false;
 }
 
-static void on_accept(struct evconnlistener *l _unused_, evutil_socket_t fd, struct sockaddr *sa _unused_,
-                      int salen _unused_, void *arg) {
-        struct control *ctl = arg;
-        struct conn *c = calloc(1, sizeof(*c));
-        socklen_t len = sizeof(c->peer);
+/* What the peer may run: from its uid, and its groups as they were when it
+ * connected (SO_PEERGROUPS: the primary group and the supplementary ones). */
+static enum proto_access peer_access(struct control *ctl, int fd, const struct ucred *cred) {
+        _cleanup_free_ gid_t *groups = NULL;
+        socklen_t len = 64 * sizeof(gid_t);
+        size_t n;
 
-        if (!c) {
-                close(fd);
-                return;
+        if (cred->uid == 0)
+                return PROTO_ACCESS_ADMIN;
+        if (!ctl->has_group && !ctl->has_admin_group)
+                return PROTO_ACCESS_NONE;
+        for (;;) {
+                gid_t *g = realloc(groups, len + sizeof(gid_t));
+
+                if (!g)
+                        return PROTO_ACCESS_NONE;
+                groups = g;
+                if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0)
+                        break;
+                if (errno != ERANGE)
+                        return PROTO_ACCESS_NONE;
         }
+        n = len / sizeof(gid_t);
+        groups[n++] = cred->gid;
+        if (ctl->has_admin_group && gid_in(ctl->admin_group, groups, n))
+                return PROTO_ACCESS_ADMIN;
+        if (ctl->has_group && gid_in(ctl->group, groups, n))
+                return PROTO_ACCESS_NETD;
+        return PROTO_ACCESS_NONE;
+}
+
+static struct listener_conn *on_accept(void *userdata, int fd, const struct ucred *cred) {
+        struct control *ctl = userdata;
+        struct conn *c = calloc(1, sizeof(*c));
+
+        if (!c)
+                return NULL;
         c->ctl = ctl;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) < 0) {
-                free(c);
-                close(fd);
-                return;
-        }
-        c->denied = !peer_allowed(ctl, fd, &c->peer);
+        c->peer = *cred;
+        c->access = peer_access(ctl, fd, cred);
         c->bev = bufferevent_socket_new(ctl->base, fd, BEV_OPT_CLOSE_ON_FREE);
         c->held = evbuffer_new();
-        if (!c->bev || !c->held) {
-                if (c->bev)
+        c->next_turn = evtimer_new(ctl->base, on_next_turn, c);
+        if (!c->bev || !c->held || !c->next_turn) {
+                /* The listener closes fd. */
+                if (c->bev) {
+                        bufferevent_setfd(c->bev, -1);
                         bufferevent_free(c->bev);
+                }
                 if (c->held)
                         evbuffer_free(c->held);
+                if (c->next_turn)
+                        event_free(c->next_turn);
                 free(c);
-                close(fd);
-                return;
+                return NULL;
         }
+        /* After fresh input of every peer, and with the batch's commit. */
+        event_priority_set(c->next_turn, PRIO_COMMIT);
         bufferevent_priority_set(c->bev, PRIO_IO);
         /* Bounded reads: stop pulling bytes once a line cannot be valid. */
         bufferevent_setwatermark(c->bev, EV_READ, 0, PROTO_MAX_MESSAGE + 2);
@@ -275,7 +434,43 @@ static void on_accept(struct evconnlistener *l _unused_, evutil_socket_t fd, str
         bufferevent_enable(c->bev, EV_READ | EV_WRITE);
         c->next = ctl->conns;
         ctl->conns = c;
+        return &c->lc;
 }
+
+/* Nothing in flight: no request being answered, no partial request, no
+ * reply unsent. */
+static bool conn_evictable(struct listener_conn *lc) {
+        struct conn *c = conn_of(lc);
+
+        return !c->pending && !c->closing && !c->processing && conn_idle(c) &&
+               evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
+}
+
+static void conn_evict(struct listener_conn *lc) {
+        conn_free(conn_of(lc));
+}
+
+static void conn_refuse(void *userdata _unused_, int fd, const char *why) {
+        _cleanup_free_ char *line = proto_reply_format_error(NETD_EUNAVAILABLE, why);
+
+        if (line && send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+                /* The peer learns it from the closed connection. */
+        }
+}
+
+static const struct listener_ops control_listener_ops = {
+        .accept = on_accept,
+        .idle = conn_evictable,
+        .evict = conn_evict,
+        .refuse = conn_refuse,
+};
+
+static const struct listener_limits control_limits = {
+        .name = "control",
+        .max_total = CONTROL_MAX_CONNECTIONS,
+        .max_per_uid = CONTROL_MAX_PER_UID,
+        .root_reserve = true,
+};
 
 /* The directory of the socket, with its parents. */
 static int socket_dir_make(const char *path, struct netd_error *err) {
@@ -343,6 +538,11 @@ int control_new(struct event_base *base, const char *path, control_dispatch_fn d
                 ctl->has_group = true;
                 ctl->group = g->gr_gid;
         }
+        g = getgrnam(NETD_ADMIN_GROUP);
+        if (g) {
+                ctl->has_admin_group = true;
+                ctl->admin_group = g->gr_gid;
+        }
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
                 control_free(ctl);
@@ -360,13 +560,11 @@ int control_new(struct event_base *base, const char *path, control_dispatch_fn d
                 control_free(ctl);
                 return r;
         }
-        ctl->listener = evconnlistener_new(base, on_accept, ctl,
-                                           LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
-        if (!ctl->listener) {
-                close(fd);
+        r = listener_new(base, fd, &control_limits, &control_listener_ops, ctl, &ctl->listener, err);
+        if (r < 0) {
                 unlink(sa.sun_path);
                 control_free(ctl);
-                return error_set(err, NETD_EINTERNAL, "socket %s: cannot listen", sa.sun_path);
+                return r;
         }
         log_info("control: listening on %s", sa.sun_path);
         *ret = ctl;
@@ -379,7 +577,7 @@ void control_free(struct control *ctl) {
         while (ctl->conns)
                 conn_free(ctl->conns);
         if (ctl->listener) {
-                evconnlistener_free(ctl->listener);
+                listener_free(ctl->listener);
                 unlink(ctl->path);
         }
         free(ctl->path);

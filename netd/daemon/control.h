@@ -34,3 +34,6 @@ void control_free(struct control *c);
 void control_hold(struct control *c);
 /* ... and send them now that the batch has committed. */
 void control_release_held(struct control *c);
+/* ... or, when its COMMIT failed, send this error instead of every held
+ * success (and internal or unavailable error); other errors as they were. */
+void control_fail_held(struct control *c, int code, const char *message);

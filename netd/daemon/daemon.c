@@ -23,6 +23,7 @@ struct daemon {
         struct control *control;
         struct metrics *metrics; /* NULL unless --metrics */
         bool batch_open;
+        struct batch *batch; /* the open batch's fate, shared by its changes */
         struct event *commit_ev;
 };
 
@@ -34,17 +35,66 @@ static void on_stop_signal(evutil_socket_t sig, short what _unused_, void *arg) 
         event_base_loopbreak(d->base);
 }
 
+/* A write batch, as its changes see it: code is a NETD_E* code once its
+ * COMMIT failed. */
+struct batch {
+        unsigned refs;
+        int code;
+        char message[sizeof(((struct netd_error *)0)->message)];
+};
+
+static void batch_unref(struct batch *b) {
+        if (b && --b->refs == 0)
+                free(b);
+}
+
+/* A change made in a batch: the handler answers `proxy`, and the client's
+ * request `r` gets that answer, unless the batch failed to commit and the
+ * answer (often given later, once dnsmasq serves the change) is a success
+ * or an internal or unavailable error: then the batch's failure. */
+struct batched {
+        struct request *r;
+        struct batch *b;
+};
+
+static void on_batched_finish(void *owner, struct request *proxy _unused_, char *line) {
+        struct batched *e = owner;
+        struct json_object *data = NULL;
+        struct netd_error err = {0};
+        int rc = line ? proto_reply_parse(line, strlen(line), &data, &err)
+                      : error_set(&err, NETD_EINTERNAL, "out of memory");
+
+        if (e->b->code && (rc == 0 || rc == NETD_EINTERNAL || rc == NETD_EUNAVAILABLE)) {
+                json_object_put(data);
+                request_reply_error(e->r, e->b->code, e->b->message);
+        } else if (rc == 0)
+                request_reply_ok(e->r, data);
+        else
+                request_reply_error(e->r, rc, err.message);
+        free(line);
+        batch_unref(e->b);
+        free(e);
+}
+
 /* Join (or open) the write batch of this loop iteration: every change made
  * until the batch commits shares its one durable COMMIT, and replies are
  * held until then. */
 static int batch_join(struct daemon *d, struct netd_error *err) {
+        struct batch *b;
         int r;
 
         if (d->batch_open)
                 return 0;
+        b = calloc(1, sizeof(*b));
+        if (!b)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
         r = store_batch_begin(d->api.store, err);
-        if (r < 0)
+        if (r < 0) {
+                free(b);
                 return r;
+        }
+        b->refs = 1;
+        d->batch = b;
         d->batch_open = true;
         control_hold(d->control);
         event_active(d->commit_ev, 0, 0);
@@ -56,26 +106,61 @@ static void on_request(struct request *r, const struct proto_command *cmd, struc
         struct daemon *d = userdata;
         struct netd_error err = {0};
 
-        if (cmd->mutating && batch_join(d, &err) < 0) {
-                request_reply_error(r, err.code, err.message);
-                return;
+        if (cmd->mutating) {
+                struct request *proxy = NULL;
+                struct batched *e;
+
+                if (batch_join(d, &err) < 0) {
+                        request_reply_error(r, err.code, err.message);
+                        return;
+                }
+                e = calloc(1, sizeof(*e));
+                /* no command name: the client's request `r` is the one counted */
+                proxy = e ? request_new(NULL, on_batched_finish, e) : NULL;
+                if (!proxy) {
+                        free(e);
+                        request_reply_error(r, NETD_EINTERNAL, "out of memory");
+                        return;
+                }
+                e->r = r;
+                e->b = d->batch;
+                e->b->refs++;
+                r = proxy;
         }
         api_dispatch(&d->api, r, cmd, args);
 }
 
+static void on_resync(int code, const char *message, void *userdata _unused_) {
+        if (code < 0)
+                log_error("dnsmasq: rebuilding from the database: %s", message);
+}
+
 static void on_commit(evutil_socket_t fd _unused_, short what _unused_, void *arg) {
         struct daemon *d = arg;
+        struct batch *b = d->batch;
         struct netd_error err = {0};
 
         d->batch_open = false;
+        d->batch = NULL;
         if (store_batch_commit(d->api.store, &err) < 0) {
-                /* Nothing of this batch was acknowledged. Files already written
-                 * for it would disagree with the database: stop, and let the
-                 * restart rebuild everything from what is committed. */
-                log_error("database: %s; stopping so that a restart rebuilds from the database", err.message);
-                exit(1);
-        }
-        control_release_held(d->control);
+                struct netd_error e = {0};
+
+                /* Nothing of this batch is stored (a full disk, an I/O error):
+                 * its answers become this error, those held now and those of
+                 * changes still waiting for dnsmasq; dnsmasq's files are
+                 * rebuilt from what is committed. Reads and DNS go on; the
+                 * next batch tries again. */
+                log_error("%s: every request of this batch answered with this error", err.message);
+                if (b) {
+                        b->code = err.code;
+                        strscpy(b->message, sizeof(b->message), err.message);
+                }
+                control_fail_held(d->control, err.code, err.message);
+                if (dnsmasq_sync(d->api.dnsmasq, d->api.store, true, on_resync, NULL, &e) < 0)
+                        log_error("dnsmasq: rebuilding from the database: %s", e.message);
+        } else
+                control_release_held(d->control);
+        batch_unref(b);
 }
 
 static void on_initial_sync(int code, const char *message, void *userdata _unused_) {

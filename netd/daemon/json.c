@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <math.h>
+#include <stddef.h>
+#include <sys/socket.h>
 
 #include "json.h"
 #include "netd/core/u128.h"
@@ -86,6 +88,8 @@ struct json_object *json_network(const struct network *n) {
         json_object_object_add(o, "vni", n->has_vni ? json_object_new_int64(n->vni) : NULL);
         json_object_object_add(o, "bridge", string_or_null(n->bridge));
         json_object_object_add(o, "mtu", n->mtu ? json_object_new_int64(n->mtu) : NULL);
+        json_object_object_add(o, "underlay_family",
+                               json_object_new_string(n->underlay_family == AF_INET6 ? "ipv6" : "ipv4"));
         for (size_t i = 0; i < n->n_reserved; i++)
                 json_object_array_add(reserved, range_json(&n->reserved[i]));
         json_object_object_add(o, "reserved", reserved);
@@ -95,31 +99,67 @@ struct json_object *json_network(const struct network *n) {
         return o;
 }
 
+/* One value per network of the cluster, primary first. */
+static struct json_object *per_network_json(const struct cluster *c, size_t offset) {
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < c->n_networks; i++) {
+                const char *base = (const char *)&c->networks[i];
+                const struct addr *v = (const struct addr *)(base + offset);
+
+                if (v->family)
+                        json_object_array_add(a, addr_json(v));
+        }
+        return a;
+}
+
+static struct json_object *node_json(const struct cluster *c, const struct node *nd) {
+        struct json_object *j = json_object_new_object(), *ips = json_object_new_array();
+        char mac[MAC_STRLEN], fqdn[NAME_MAX_LEN * 2 + DOMAIN_MAX_LEN + 3], reuses[2 * NAME_MAX_LEN + 2];
+
+        snprintf(fqdn, sizeof(fqdn), "%s.%s.%s", nd->name, c->name, c->domain);
+        json_object_object_add(j, "name", json_object_new_string(nd->name));
+        json_object_object_add(j, "role", json_object_new_string(nd->role));
+        json_object_object_add(j, "mac", json_object_new_string(mac_format(nd->mac, mac, sizeof(mac))));
+        json_object_object_add(j, "ip", addr_json(&nd->ip));
+        for (size_t i = 0; i < nd->n_ips; i++)
+                json_object_array_add(ips, addr_json(&nd->ips[i]));
+        json_object_object_add(j, "ips", ips);
+        json_object_object_add(j, "fqdn", json_object_new_string(fqdn));
+        json_object_object_add(j, "boot", node_boot_json(nd));
+        snprintf(reuses, sizeof(reuses), "%s/%s", nd->reuses_cluster, nd->reuses_node);
+        json_object_object_add(j, "reuses", nd->reuses_cluster[0] ? json_object_new_string(reuses) : NULL);
+        json_object_object_add(j, "bmc_address", string_or_null(nd->bmc_address[0] ? nd->bmc_address : NULL));
+        json_object_object_add(j, "root_disk", string_or_null(nd->root_disk[0] ? nd->root_disk : NULL));
+        json_object_object_add(j, "boot_mode", string_or_null(cluster_boot_mode_to_string(nd->boot_mode)));
+        return j;
+}
+
 struct json_object *json_cluster(const struct cluster *c) {
         struct json_object *o = json_object_new_object(), *nodes = json_object_new_array();
+        struct json_object *networks = json_object_new_array(), *machine = json_object_new_array();
 
         json_object_object_add(o, "name", json_object_new_string(c->name));
         json_object_object_add(o, "network", json_object_new_string(c->network));
+        for (size_t i = 0; i < c->n_networks; i++) {
+                char buf[PREFIX_STRLEN];
+
+                json_object_array_add(networks, json_object_new_string(c->networks[i].name));
+                json_object_array_add(machine, json_object_new_string(prefix_format(
+                                                       &c->networks[i].machine_network, buf, sizeof(buf))));
+        }
+        json_object_object_add(o, "networks", networks);
+        json_object_object_add(o, "machine_networks", machine);
         json_object_object_add(o, "topology",
                                json_object_new_string(cluster_topology_to_string(c->topology)));
         json_object_object_add(o, "domain", json_object_new_string(c->domain));
         json_object_object_add(o, "api_vip", addr_json(&c->api_vip));
         json_object_object_add(o, "ingress_vip", addr_json(&c->ingress_vip));
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                const struct node *nd = &c->nodes[i];
-                struct json_object *j = json_object_new_object();
-                char mac[MAC_STRLEN], fqdn[NAME_MAX_LEN * 2 + DOMAIN_MAX_LEN + 3];
-
-                snprintf(fqdn, sizeof(fqdn), "%s.%s.%s", nd->name, c->name, c->domain);
-                json_object_object_add(j, "name", json_object_new_string(nd->name));
-                json_object_object_add(j, "role", json_object_new_string(nd->role));
-                json_object_object_add(j, "mac",
-                                       json_object_new_string(mac_format(nd->mac, mac, sizeof(mac))));
-                json_object_object_add(j, "ip", addr_json(&nd->ip));
-                json_object_object_add(j, "fqdn", json_object_new_string(fqdn));
-                json_object_object_add(j, "boot", node_boot_json(nd));
-                json_object_array_add(nodes, j);
-        }
+        json_object_object_add(o, "api_vips", per_network_json(c, offsetof(struct cluster_network, api_vip)));
+        json_object_object_add(o, "ingress_vips",
+                               per_network_json(c, offsetof(struct cluster_network, ingress_vip)));
+        for (size_t i = 0; i < c->n_nodes; i++)
+                json_object_array_add(nodes, node_json(c, &c->nodes[i]));
         json_object_object_add(o, "nodes", nodes);
         return o;
 }
@@ -139,7 +179,8 @@ static void add_counts(struct json_object *o, const struct capacity *c) {
 
 struct json_object *json_capacity(const struct capacity *nets, size_t n, const struct capacity *lab,
                                   time_t now) {
-        struct json_object *o = json_object_new_object(), *list = json_object_new_array(), *l;
+        struct json_object *o = json_object_new_object(), *list = json_object_new_array(), *l, *fits;
+        struct capacity_fits dual;
         char stamp[32];
         struct tm tm;
 
@@ -148,8 +189,10 @@ struct json_object *json_capacity(const struct capacity *nets, size_t n, const s
         json_object_object_add(o, "generated_at", json_object_new_string(stamp));
         for (size_t i = 0; i < n; i++) {
                 const struct capacity *c = &nets[i];
-                struct json_object *j = json_object_new_object(), *fits = json_object_new_object();
+                struct json_object *j = json_object_new_object();
                 char cidr[PREFIX_STRLEN];
+
+                fits = json_object_new_object();
 
                 json_object_object_add(j, "name", json_object_new_string(c->name));
                 json_object_object_add(j, "cidr",
@@ -165,6 +208,19 @@ struct json_object *json_capacity(const struct capacity *nets, size_t n, const s
                 json_object_array_add(list, j);
         }
         json_object_object_add(o, "networks", list);
+        if (capacity_dual_stack(nets, n, &dual)) {
+                struct json_object *d = json_object_new_object(), *names = json_object_new_array();
+
+                fits = json_object_new_object();
+                json_object_array_add(names, json_object_new_string(nets[0].name));
+                json_object_array_add(names, json_object_new_string(nets[1].name));
+                json_object_object_add(d, "networks", names);
+                json_object_object_add(fits, "sno", count_json(dual.sno));
+                json_object_object_add(fits, "compact", count_json(dual.compact));
+                json_object_object_add(fits, "mno", count_json(dual.mno));
+                json_object_object_add(d, "fits", fits);
+                json_object_object_add(o, "dual_stack", d);
+        }
         l = json_object_new_object();
         add_counts(l, lab);
         json_object_object_add(l, "clusters", count_json(lab->clusters));

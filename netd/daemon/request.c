@@ -46,7 +46,8 @@ static void request_finish(struct request *r, char *line, bool ok) {
         request_finish_fn finish = r->finish;
         void *owner = r->owner;
 
-        log_debug("control: %s answered in %.2f ms", r->command, ms);
+        if (r->command) /* not a daemon's proxy of a client's request */
+                log_debug("control: %s answered in %.2f ms", r->command, ms);
         stats_request(r->command, ok);
         if (ok && r->command && (streq(r->command, "cluster.allocate") || streq(r->command, "node.allocate")))
                 stats_observe(STATS_ALLOCATION, ms / 1000.0);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The managed mode's dnsmasq process: started on netd's dnsmasq.conf,
  * restarted with a growing back-off when it dies (at once when netd
- * restarts it), signalled with SIGHUP only once it has answered a query
- * (its handlers are in place only then). Its version is read once, at
+ * restarts it), the back-off starting over once a child has run a healthy
+ * minute (a crash days later costs 100 ms, not 5 s), each restart one log
+ * line with the reason; signalled with SIGHUP only once it has answered a
+ * query (its handlers are in place only then). Its version is read once, at
  * start: dnsmasq before 2.91 crashes on a SIGHUP once a host with set: tags
  * from dhcp-hostsdir has leased (fixed upstream by f006be7). */
 #include <errno.h>
@@ -15,7 +17,10 @@
 #include "netd/core/log.h"
 #include "netd/loop/proc.h"
 
+#define RESTART_BACKOFF_MIN_MS 100
 #define RESTART_BACKOFF_MAX_MS 5000
+/* A child up this long was healthy: the next crash starts the back-off over. */
+#define HEALTHY_US (60 * 1000 * 1000ULL)
 
 /* The first version whose SIGHUP does not crash on tagged DHCP hosts. */
 #define HUP_SAFE_MAJOR 2
@@ -31,6 +36,7 @@ struct dnsmasq_child {
         bool restart, freeing;
         bool hup_safe; /* its version is known and survives a SIGHUP */
         unsigned backoff_ms;
+        uint64_t started_us; /* when the running child was started */
         struct event *restart_ev;
         pid_t version_pid; /* `dnsmasq --version`, writing into version_fd */
         int version_fd;
@@ -42,7 +48,8 @@ static void on_restart_timer(evutil_socket_t fd _unused_, short what _unused_, v
 
 static void on_child_exit(pid_t pid _unused_, int status, void *arg) {
         struct dnsmasq_child *c = arg;
-        char how[64];
+        uint64_t up_us;
+        char how[64], sig[24] = "";
 
         c->pid = 0;
         c->ready = false;
@@ -53,8 +60,14 @@ static void on_child_exit(pid_t pid _unused_, int status, void *arg) {
                 dnsmasq_child_start(c);
                 return;
         }
+        up_us = dnsmasq_now_us() - c->started_us;
+        if (up_us >= HEALTHY_US)
+                c->backoff_ms = RESTART_BACKOFF_MIN_MS;
         proc_status_string(status, how, sizeof(how));
-        log_warn("dnsmasq: %s; restarting in %u ms", how, c->backoff_ms);
+        if (WIFSIGNALED(status) && sigabbrev_np(WTERMSIG(status)))
+                snprintf(sig, sizeof(sig), " (SIG%s)", sigabbrev_np(WTERMSIG(status)));
+        log_warn("dnsmasq: %s%s after %.1f s; restarting in %u ms", how, sig, (double)up_us / 1e6,
+                 c->backoff_ms);
         dnsmasq_timer_arm(c->restart_ev, (uint64_t)c->backoff_ms * 1000);
         c->backoff_ms =
                 c->backoff_ms * 2 > RESTART_BACKOFF_MAX_MS ? RESTART_BACKOFF_MAX_MS : c->backoff_ms * 2;
@@ -150,7 +163,7 @@ int dnsmasq_child_new(struct event_base *base, const struct config *cfg, const c
         if (!c)
                 return error_set(err, NETD_EINTERNAL, "out of memory");
         c->cfg = cfg;
-        c->backoff_ms = 100;
+        c->backoff_ms = RESTART_BACKOFF_MIN_MS;
         c->version_fd = -1;
         c->conf_path = strdup(conf_path);
         c->pid_path = strdup(pid_path);
@@ -190,6 +203,27 @@ bool dnsmasq_child_running(const struct dnsmasq_child *c) {
         return c->pid > 0;
 }
 
+/* dnsmasq makes its pid file anew at every start, and exits when that
+ * fails: on a full disk it runs without one (the file only helps a later
+ * netd stop a dnsmasq its predecessor left behind). */
+static bool pid_file_room(struct dnsmasq_child *c) {
+        _cleanup_free_ char *dir = strdup(c->pid_path), *tmp = NULL;
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        struct netd_error err = {0};
+
+        if (!slash)
+                return true;
+        *slash = '\0';
+        if (file_write_temp(dir, "dnsmasq.pid", "0000000000\n", &tmp, &err) == 0) {
+                unlink(tmp);
+                return true;
+        }
+        if (errno != ENOSPC && errno != EDQUOT)
+                return true;
+        log_warn("dnsmasq: %s; starting it without a pid file", err.message);
+        return false;
+}
+
 void dnsmasq_child_start(struct dnsmasq_child *c) {
         _cleanup_free_ char *conf = NULL, *pidf = NULL;
         struct netd_error err = {0};
@@ -199,7 +233,7 @@ void dnsmasq_child_start(struct dnsmasq_child *c) {
         if (c->pid > 0 || c->freeing)
                 return;
         if (asprintf(&conf, "--conf-file=%s", c->conf_path) < 0 ||
-            asprintf(&pidf, "--pid-file=%s", c->pid_path) < 0)
+            asprintf(&pidf, "--pid-file=%s", pid_file_room(c) ? c->pid_path : "") < 0)
                 return;
         argv[n++] = c->cfg->dnsmasq_binary;
         argv[n++] = "--keep-in-foreground";
@@ -220,6 +254,7 @@ void dnsmasq_child_start(struct dnsmasq_child *c) {
                 return;
         }
         c->starts++;
+        c->started_us = dnsmasq_now_us();
         c->ready = false;
         c->hup_pending = false;
         log_info("dnsmasq: started (pid %d, DNS port %u)", (int)c->pid, c->cfg->dns_port);

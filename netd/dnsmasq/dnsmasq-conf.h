@@ -52,20 +52,41 @@ struct dnsmasq_main_params {
         unsigned responder_port;    /* netd's responder on 127.0.0.1 */
 };
 
+/* A cluster's addresses as dnsmasq serves them: one per network of the
+ * cluster, primary family first (a single-stack cluster, or one whose
+ * lists the store left empty: its `ip`, `api_vip`, `ingress_vip`). */
+struct dnsmasq_conf_vips {
+        struct addr api[CLUSTER_NETWORKS_MAX], ingress[CLUSTER_NETWORKS_MAX];
+        size_t n;
+};
+
+/* The node's addresses into *ret; returns how many (0 or more). */
+size_t dnsmasq_conf_node_ips(const struct node *nd, const struct addr **ret);
+/* The cluster's API and ingress VIPs, one pair per family. */
+void dnsmasq_conf_vips(const struct cluster *c, struct dnsmasq_conf_vips *ret);
+/* A node that is another cluster's node (`--reuse`): DNS answers its
+ * names, the owning node keeps the DHCP entry and the PTR. */
+bool dnsmasq_conf_node_reused(const struct node *nd);
+
 /* Managed: the main configuration for all networks. */
 char *dnsmasq_conf_main(const struct dnsmasq_main_params *p, struct network *const *nets, size_t n);
-/* Managed: addn-hosts lines of one cluster. Node lines first, FQDN first on
- * each line so PTR answers the node name; api/api-int share the node's
- * line when the VIP is the node's address (SNO), else get their own. */
+/* Managed: addn-hosts lines of one cluster, one per address (a dual-stack
+ * node has two). Node lines first, FQDN first on each line so PTR answers
+ * the node name; api/api-int share the node's line when the VIP is the
+ * node's address (SNO), else get their own. Reused nodes (and VIPs on
+ * them) have no line: their PTR stays the owning node's, and the
+ * responder answers their names. */
 char *dnsmasq_conf_hosts(const struct cluster *c);
 /* Managed: dhcp-hostsdir lines of one cluster ("MAC,set:cl-C,set:nd-C.N,IP",
- * an IPv6 address in brackets: DHCPv6 by MAC). */
+ * an IPv6 address in brackets: DHCPv6 by MAC; a dual-stack node has both
+ * on its one line, IPv4 first). None for reused nodes. */
 char *dnsmasq_conf_dhcp_hosts(const struct cluster *c);
 /* Managed: dhcp-optsdir lines of one cluster: its domain, each node's host
  * name and boot override (IPv4); its domain as DHCPv6 search list (IPv6). */
 char *dnsmasq_conf_dhcp_opts(const struct cluster *c);
 
-/* External: the conf-dir snippet CLUSTER.conf. */
+/* External: the conf-dir snippet CLUSTER.conf. Reused nodes' names (and
+ * VIPs on them) are address= lines, which make no PTR. */
 char *dnsmasq_conf_cluster(const struct cluster *c);
 /* External: the per-network lines (_netd-networks.conf). */
 char *dnsmasq_conf_networks(struct network *const *nets, size_t n);

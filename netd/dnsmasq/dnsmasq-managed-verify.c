@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Proving a managed change live. A change is done only when dnsmasq answers
  * for it: netd asks its own dnsmasq (on 127.0.0.1, the DNS port) until
- * every new name resolves to its address and every removed one is
- * NXDOMAIN (after a restart: the new process answers so), then has the
- * leases of released nodes dropped with dhcp_release (IPv4) and
+ * every new name resolves to its address in each family (A and AAAA for a
+ * dual-stack name) and every removed one is NXDOMAIN (after a restart: the
+ * new process answers so), then has the leases of released nodes dropped,
+ * both families of a dual-stack node: dhcp_release (IPv4) and
  * dhcp_release6 (IPv6: one call per lease line, one call at a time) and
  * waits until they are gone from the lease file. Removing a node's DHCPv6
  * host alone is not enough: dnsmasq 2.90 still renews its lease. */
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "dns.h"
+#include "dnsmasq-conf.h"
 #include "dnsmasq-managed-private.h"
 #include "netd/core/file.h"
 #include "netd/core/log.h"
@@ -39,7 +41,8 @@ static int probe_add(struct dnsmasq_managed_waiter *mw, const char *name, const 
         return 0;
 }
 
-static int lease_add(struct dnsmasq_managed_waiter *mw, const char *iface, const struct node *nd) {
+static int lease_add(struct dnsmasq_managed_waiter *mw, const char *iface, const struct node *nd,
+                     const struct addr *ip) {
         struct dnsmasq_lease *n = realloc(mw->leases, (mw->n_leases + 1) * sizeof(*n));
 
         if (!n)
@@ -47,7 +50,7 @@ static int lease_add(struct dnsmasq_managed_waiter *mw, const char *iface, const
         mw->leases = n;
         n = &mw->leases[mw->n_leases++];
         strscpy(n->iface, sizeof(n->iface), iface);
-        n->ip = nd->ip;
+        n->ip = *ip;
         n->mac = nd->mac;
         return 0;
 }
@@ -56,37 +59,53 @@ static void fqdn(const struct cluster *c, const char *host, char *buf, size_t si
         snprintf(buf, size, "%s.%s.%s", host, c->name, c->domain);
 }
 
-/* Probes proving `c` is served and the nodes of `old` it lost are not. */
-static int probes_for(struct dnsmasq_managed_waiter *mw, const struct cluster *c, const struct cluster *old) {
+/* One probe per address of `host` (one per family): each must answer
+ * (`present`), or none (the name was removed). */
+static int probes_add(struct dnsmasq_managed_waiter *mw, const struct cluster *c, const char *host,
+                      const struct addr *a, size_t n, bool present) {
         char name[2 * NAME_MAX_LEN + DOMAIN_MAX_LEN + 8];
         int r = 0;
 
+        fqdn(c, host, name, sizeof(name));
+        for (size_t k = 0; k < n && r == 0; k++)
+                if (a[k].family)
+                        r = probe_add(mw, name, present ? &a[k] : NULL, a[k].family);
+        return r;
+}
+
+static int node_probes_add(struct dnsmasq_managed_waiter *mw, const struct cluster *c, const struct node *nd,
+                           bool present) {
+        const struct addr *ips;
+        size_t n = dnsmasq_conf_node_ips(nd, &ips);
+
+        return probes_add(mw, c, nd->name, ips, n, present);
+}
+
+/* Probes proving `c` is served in every family and the nodes of `old` it
+ * lost are not. */
+static int probes_for(struct dnsmasq_managed_waiter *mw, const struct cluster *c, const struct cluster *old) {
+        struct dnsmasq_conf_vips v;
+        int r = 0;
+
         if (c) {
-                for (size_t i = 0; i < c->n_nodes && r == 0; i++) {
-                        fqdn(c, c->nodes[i].name, name, sizeof(name));
-                        r = probe_add(mw, name, &c->nodes[i].ip, c->nodes[i].ip.family);
-                }
-                fqdn(c, "api", name, sizeof(name));
-                if (r == 0 && c->api_vip.family)
-                        r = probe_add(mw, name, &c->api_vip, c->api_vip.family);
-                fqdn(c, "x.apps", name, sizeof(name));
-                if (r == 0 && c->ingress_vip.family)
-                        r = probe_add(mw, name, &c->ingress_vip, c->ingress_vip.family);
+                dnsmasq_conf_vips(c, &v);
+                for (size_t i = 0; i < c->n_nodes && r == 0; i++)
+                        r = node_probes_add(mw, c, &c->nodes[i], true);
+                if (r == 0)
+                        r = probes_add(mw, c, "api", v.api, v.n, true);
+                if (r == 0)
+                        r = probes_add(mw, c, "x.apps", v.ingress, v.n, true);
         }
         if (old) {
-                for (size_t i = 0; i < old->n_nodes && r == 0; i++) {
-                        if (c && cluster_find_node(c, old->nodes[i].name))
-                                continue;
-                        fqdn(old, old->nodes[i].name, name, sizeof(name));
-                        r = probe_add(mw, name, NULL, old->nodes[i].ip.family);
-                }
+                for (size_t i = 0; i < old->n_nodes && r == 0; i++)
+                        if (!c || !cluster_find_node(c, old->nodes[i].name))
+                                r = node_probes_add(mw, old, &old->nodes[i], false);
                 if (!c) {
-                        fqdn(old, "api", name, sizeof(name));
+                        dnsmasq_conf_vips(old, &v);
                         if (r == 0)
-                                r = probe_add(mw, name, NULL, old->api_vip.family);
-                        fqdn(old, "x.apps", name, sizeof(name));
+                                r = probes_add(mw, old, "api", v.api, v.n, false);
                         if (r == 0)
-                                r = probe_add(mw, name, NULL, old->ingress_vip.family);
+                                r = probes_add(mw, old, "x.apps", v.ingress, v.n, false);
                 }
         }
         return r;
@@ -99,20 +118,33 @@ static const struct network *network_find(struct dnsmasq *d, const char *name) {
         return NULL;
 }
 
-/* Leases to drop: nodes of `old` that `c` no longer has, on networks that
- * dnsmasq serves on an interface. */
+/* The name of the network of a node's k-th address. */
+static const char *cluster_network_name(const struct cluster *c, size_t k) {
+        return c->n_networks > k ? c->networks[k].name : c->network;
+}
+
+/* Leases to drop: those of the nodes `c` no longer has, one per address,
+ * on networks that dnsmasq serves on an interface. A reused node has no
+ * lease of its own: the machine's lease is the owning node's. */
 static int leases_for(struct dnsmasq_managed *m, struct dnsmasq_managed_waiter *mw, const struct cluster *c,
                       const struct cluster *old) {
-        const struct network *net = old ? network_find(&m->d, old->network) : NULL;
-
-        if (!net || isempty(net->interface))
+        if (!old)
                 return 0;
         for (size_t i = 0; i < old->n_nodes; i++) {
                 const struct node *nd = &old->nodes[i];
-                if (c && cluster_find_node(c, nd->name))
+                const struct addr *ips;
+                size_t n = dnsmasq_conf_node_ips(nd, &ips);
+
+                if ((c && cluster_find_node(c, nd->name)) || dnsmasq_conf_node_reused(nd))
                         continue;
-                if (lease_add(mw, net->interface, nd) < 0)
-                        return NETD_EINTERNAL;
+                for (size_t k = 0; k < n; k++) {
+                        const struct network *net = network_find(&m->d, cluster_network_name(old, k));
+
+                        if (!net || isempty(net->interface))
+                                continue;
+                        if (lease_add(mw, net->interface, nd, &ips[k]) < 0)
+                                return NETD_EINTERNAL;
+                }
         }
         return 0;
 }

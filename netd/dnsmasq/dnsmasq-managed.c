@@ -151,9 +151,20 @@ static int managed_sync(struct dnsmasq *d, struct store *s, bool clusters, struc
         (void)file_read(m->conf_path, &old, NULL);
         changed = !old || !streq(old, conf);
         if (changed) {
-                r = file_write_atomic(m->conf_path, conf, err);
-                if (r < 0)
+                struct netd_error e = {0};
+
+                r = file_write_atomic(m->conf_path, conf, &e);
+                /* A start on a full disk: no room for a second copy, but no
+                 * dnsmasq reads the file yet (the responder's port changes
+                 * at every start). */
+                if (r < 0 && errno == ENOSPC && old && !dnsmasq_child_running(m->child)) {
+                        log_warn("dnsmasq: %s; rewriting %s in place", e.message, m->conf_path);
+                        r = file_rewrite(m->conf_path, conf, NULL);
+                }
+                if (r < 0) {
+                        error_set(err, r, "%s", e.message);
                         goto out;
+                }
         }
         if (dnsmasq_managed_verify_expect_ready(MANAGED_WAITER(w)) < 0) {
                 r = error_set(err, NETD_EINTERNAL, "out of memory");
@@ -235,9 +246,23 @@ static int managed_init(struct dnsmasq *d, struct netd_error *err) {
             !(m->lease_path = file_path_join(m->dir, "leases")) ||
             !(m->pid_path = file_path_join(m->dir, "dnsmasq.pid")))
                 return error_set(err, NETD_EINTERNAL, "out of memory");
-        if (file_mkdir_p(m->hosts_dir, 0755, NULL) < 0 || file_mkdir_p(m->dhcp_dir, 0755, NULL) < 0 ||
-            file_mkdir_p(m->opts_dir, 0755, NULL) < 0)
+        if (file_mkdir_p(m->hosts_dir, 0750, NULL) < 0 || file_mkdir_p(m->dhcp_dir, 0750, NULL) < 0 ||
+            file_mkdir_p(m->opts_dir, 0750, NULL) < 0)
                 return error_set(err, NETD_EINTERNAL, "%s: %s", m->dir, strerror(errno));
+        /* No symlink to elsewhere, nothing others may plant files in; the
+         * lease file (which dnsmasq opens following links) made here, with
+         * netd's mode and group. */
+        r = file_dir_check("dnsmasq directory", m->dir, err);
+        if (r == 0)
+                r = file_dir_check("dnsmasq directory", m->hosts_dir, err);
+        if (r == 0)
+                r = file_dir_check("dnsmasq directory", m->dhcp_dir, err);
+        if (r == 0)
+                r = file_dir_check("dnsmasq directory", m->opts_dir, err);
+        if (r == 0)
+                r = file_own(m->lease_path, true, err);
+        if (r < 0)
+                return r;
         r = dnsmasq_responder_new(d->base, &m->responder, err);
         if (r < 0)
                 return r;

@@ -9,8 +9,9 @@
  *   dnsmasq-external.c  conf-dir snippets, `dnsmasq --test`, reload command
  *   dnsmasq-off.c       nothing; every change is done at once
  *
- * The text of every file comes from dnsmasq-conf.c, the DNS wire format
- * from dns.c.
+ * The text of every file comes from dnsmasq-conf.c (network level) and
+ * dnsmasq-conf-cluster.c (a cluster's lines), the DNS wire format from
+ * dns.c.
  *
  * The front owns the public API, the network list and the waiters: one
  * waiter per change, finished (its callback run) when the back end has made

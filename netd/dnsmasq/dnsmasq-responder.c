@@ -2,14 +2,18 @@
 /* netd's small DNS responder on 127.0.0.1. In managed mode dnsmasq forwards
  * here every name of the lab domains its hosts files do not answer: the
  * `*.apps.C.D` wildcards (dnsmasq cannot reload address= lines without a
- * restart), and the other address family of a known name (which must be
- * NODATA, not NXDOMAIN). Its zone is one entry per cluster, keyed "C.D". */
+ * restart), the other address family of a known name (which must be
+ * NODATA, not NXDOMAIN), and the names of reused nodes (`--reuse`), which
+ * get no hosts line so that their address keeps the owning node's PTR.
+ * Its zone is one entry per cluster, keyed "C.D"; a dual-stack name
+ * answers A and AAAA. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "dns.h"
+#include "dnsmasq-conf.h"
 #include "dnsmasq-private.h"
 
 #define RESPONDER_TTL 5
@@ -92,6 +96,15 @@ static int answer_addr(const struct addr *a, int family, struct addr *ret) {
         return 1;
 }
 
+/* The one of `n` addresses that is of `family` (a dual-stack name has one
+ * of each). */
+static int answer_addrs(const struct addr *a, size_t n, int family, struct addr *ret) {
+        for (size_t k = 0; k < n; k++)
+                if (answer_addr(&a[k], family, ret) > 0)
+                        return 1;
+        return 0;
+}
+
 int dnsmasq_responder_lookup(const struct dnsmasq_responder *r, const char *name, int family,
                              struct addr *ret) {
         if (streq(name, DNSMASQ_RESPONDER_READY_NAME))
@@ -100,6 +113,7 @@ int dnsmasq_responder_lookup(const struct dnsmasq_responder *r, const char *name
         for (const char *s = name; s; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL) {
                 struct zone_entry key = {0}, *e;
                 const struct cluster *c;
+                struct dnsmasq_conf_vips v;
                 char host[DOMAIN_MAX_LEN + 1];
                 size_t hlen;
 
@@ -116,13 +130,18 @@ int dnsmasq_responder_lookup(const struct dnsmasq_responder *r, const char *name
                         return -1;
                 memcpy(host, name, hlen);
                 host[hlen] = '\0';
+                dnsmasq_conf_vips(c, &v);
                 if (streq(host, "apps") || (hlen > 5 && streq(host + hlen - 5, ".apps")))
-                        return answer_addr(&c->ingress_vip, family, ret);
+                        return answer_addrs(v.ingress, v.n, family, ret);
                 if (streq(host, "api") || streq(host, "api-int"))
-                        return answer_addr(&c->api_vip, family, ret);
+                        return answer_addrs(v.api, v.n, family, ret);
                 for (size_t i = 0; i < c->n_nodes; i++)
-                        if (streq(host, c->nodes[i].name))
-                                return answer_addr(&c->nodes[i].ip, family, ret);
+                        if (streq(host, c->nodes[i].name)) {
+                                const struct addr *ips;
+                                size_t n = dnsmasq_conf_node_ips(&c->nodes[i], &ips);
+
+                                return answer_addrs(ips, n, family, ret);
+                        }
                 return -1;
         }
         return -1;

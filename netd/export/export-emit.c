@@ -119,6 +119,11 @@ void emit_kv_bool(struct emitter *e, const char *key, bool value) {
         emit_bool(e, value);
 }
 
+void emit_kv_uint(struct emitter *e, const char *key, unsigned value) {
+        emit_str(e, key);
+        emit_uint(e, value);
+}
+
 /* key: [value] */
 void emit_kv_list1(struct emitter *e, const char *key, const char *value) {
         emit_str(e, key);

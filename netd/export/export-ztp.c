@@ -3,22 +3,33 @@
 #include "export-private.h"
 
 /* key: [{name: NAME, namespace: NAMESPACE}] */
-static void template_refs(struct emitter *e, const char *name) {
+static void template_refs(struct emitter *e, const struct view *v, const char *name) {
         emit_str(e, "templateRefs");
         emit_seq_start(e);
         emit_map_start(e);
         emit_kv_str(e, "name", name);
-        emit_kv_str(e, "namespace", TEMPLATES_NAMESPACE);
+        emit_kv_str(e, "namespace", v->template_namespace);
         emit_map_end(e);
         emit_seq_end(e);
 }
 
+/* One entry per network, primary family first. */
 static void machine_network(struct emitter *e, const struct view *v) {
         emit_str(e, "machineNetwork");
         emit_seq_start(e);
-        emit_map_start(e);
-        emit_kv_str(e, "cidr", v->cidr);
-        emit_map_end(e);
+        for (size_t k = 0; k < v->n_fam; k++) {
+                emit_map_start(e);
+                emit_kv_str(e, "cidr", v->fam[k].machine);
+                emit_map_end(e);
+        }
+        emit_seq_end(e);
+}
+
+static void vip_list(struct emitter *e, const struct view *v, const char *key, bool api) {
+        emit_str(e, key);
+        emit_seq_start(e);
+        for (size_t k = 0; k < v->n_fam; k++)
+                emit_str(e, api ? v->fam[k].api : v->fam[k].ingress);
         emit_seq_end(e);
 }
 
@@ -26,14 +37,17 @@ static void vips(struct emitter *e, const struct view *v) {
         /* SNO: the node's own address is the API and the ingress */
         if (!v->vips)
                 return;
-        emit_kv_list1(e, "apiVIPs", v->api);
-        emit_kv_list1(e, "ingressVIPs", v->ingress);
+        vip_list(e, v, "apiVIPs", true);
+        vip_list(e, v, "ingressVIPs", false);
 }
 
 /* The nmstate document of one node. IPv4: netd's dnsmasq hands out the
- * fixed address by DHCP. IPv6: netd serves no DHCPv6 or RA, so the address,
- * the resolver and the default route are static. */
+ * fixed address by DHCP. IPv6: static address, resolver and default
+ * route, so the node comes up the same whether or not the network's
+ * DHCPv6 and router advertisements reach it. */
 static void nmstate(struct emitter *e, const struct view *v, const struct node_view *nv) {
+        const struct family_view *f6 = v->v6 >= 0 ? &v->fam[v->v6] : NULL;
+
         emit_map_start(e);
         emit_str(e, "interfaces");
         emit_seq_start(e);
@@ -43,34 +57,33 @@ static void nmstate(struct emitter *e, const struct view *v, const struct node_v
         emit_kv_str(e, "state", "up");
         emit_str(e, "ipv4");
         emit_map_start(e);
-        emit_kv_bool(e, "enabled", !v->v6);
-        if (!v->v6)
+        emit_kv_bool(e, "enabled", v->v4 >= 0);
+        if (v->v4 >= 0)
                 emit_kv_bool(e, "dhcp", true);
         emit_map_end(e);
         emit_str(e, "ipv6");
         emit_map_start(e);
-        emit_kv_bool(e, "enabled", v->v6);
-        if (v->v6) {
+        emit_kv_bool(e, "enabled", f6 != NULL);
+        if (f6) {
                 emit_kv_bool(e, "dhcp", false);
                 emit_kv_bool(e, "autoconf", false);
                 emit_str(e, "address");
                 emit_seq_start(e);
                 emit_map_start(e);
-                emit_kv_str(e, "ip", nv->ip);
-                emit_str(e, "prefix-length");
-                emit_uint(e, v->n->cidr.len);
+                emit_kv_str(e, "ip", nv->ips[v->v6]);
+                emit_kv_uint(e, "prefix-length", f6->n->cidr.len);
                 emit_map_end(e);
                 emit_seq_end(e);
         }
         emit_map_end(e);
         emit_map_end(e);
         emit_seq_end(e);
-        if (v->v6) {
+        if (f6) {
                 emit_str(e, "dns-resolver");
                 emit_map_start(e);
                 emit_str(e, "config");
                 emit_map_start(e);
-                emit_kv_list1(e, "server", v->gateway);
+                emit_kv_list1(e, "server", f6->gateway);
                 emit_map_end(e);
                 emit_map_end(e);
 
@@ -80,7 +93,7 @@ static void nmstate(struct emitter *e, const struct view *v, const struct node_v
                 emit_seq_start(e);
                 emit_map_start(e);
                 emit_kv_str(e, "destination", "::/0");
-                emit_kv_str(e, "next-hop-address", v->gateway);
+                emit_kv_str(e, "next-hop-address", f6->gateway);
                 emit_kv_str(e, "next-hop-interface", nv->guest);
                 emit_map_end(e);
                 emit_seq_end(e);
@@ -89,27 +102,26 @@ static void nmstate(struct emitter *e, const struct view *v, const struct node_v
         emit_map_end(e);
 }
 
+/* Every node carries what the CRD and the templates need; a value netd
+ * does not know is a placeholder here (export_render refused it unless
+ * --allow-incomplete). */
 static void ztp_node(struct emitter *e, const struct view *v, const struct node_view *nv, bool templates) {
         emit_map_start(e);
         emit_kv_str(e, "hostName", nv->fqdn);
         emit_kv_str(e, "role", nv->node->role);
-        if (nv->bmc_url) {
-                emit_kv_str(e, "bmcAddress", nv->bmc_url);
-                emit_str(e, "bmcCredentialsName");
-                emit_map_start(e);
-                emit_kv_str(e, "name", nv->bmc_secret);
-                emit_map_end(e);
-        }
+        emit_kv_str(e, "bmcAddress", nv->has_bmc ? nv->bmc_url : PLACEHOLDER_BMC_ADDRESS);
+        emit_str(e, "bmcCredentialsName");
+        emit_map_start(e);
+        emit_kv_str(e, "name", nv->bmc_secret);
+        emit_map_end(e);
         emit_kv_quoted(e, "bootMACAddress", nv->mac);
-        emit_kv_str(e, "bootMode", "UEFI");
-        if (nv->root_disk) {
-                emit_str(e, "rootDeviceHints");
-                emit_map_start(e);
-                emit_kv_str(e, "deviceName", nv->root_disk);
-                emit_map_end(e);
-        }
+        emit_kv_str(e, "bootMode", nv->boot_mode ? nv->boot_mode : PLACEHOLDER_BOOT_MODE);
+        emit_str(e, "rootDeviceHints");
+        emit_map_start(e);
+        emit_kv_str(e, "deviceName", nv->root_disk[0] ? nv->root_disk : PLACEHOLDER_ROOT_DEVICE);
+        emit_map_end(e);
         if (templates)
-                template_refs(e, NODE_TEMPLATES);
+                template_refs(e, v, NODE_TEMPLATES);
         emit_str(e, "nodeNetwork");
         emit_map_start(e);
         emit_str(e, "interfaces");
@@ -163,7 +175,7 @@ void export_ztp_clusterinstance(struct emitter *e, const struct view *v) {
         emit_kv_str(e, "networkType", "OVNKubernetes");
         machine_network(e, v);
         vips(e, v);
-        template_refs(e, CLUSTER_TEMPLATES);
+        template_refs(e, v, CLUSTER_TEMPLATES);
         emit_kv_bool(e, "holdInstallation", false);
         ztp_nodes(e, v, true);
         emit_map_end(e);

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <arpa/inet.h>
+/* The formats, what the ZTP documents refuse, and rendering. */
 #include <errno.h>
-#include <stdarg.h>
-#include <strings.h>
 
 #include "export-private.h"
 #include "netd/dnsmasq/dnsmasq-conf.h"
@@ -14,207 +12,90 @@ static const char *const format_names[EXPORT_FORMAT_MAX] = {
         [EXPORT_DNSMASQ] = "dnsmasq",
 };
 
-const char *export_format_to_string(enum export_format f) {
-        if ((size_t)f >= ARRAY_SIZE(format_names))
-                return NULL;
-        return format_names[f];
-}
+static const char *const inventory_names[EXPORT_INVENTORY_FORMAT_MAX] = {
+        [EXPORT_INVENTORY_DCI_ABI] = "dci-abi",
+        [EXPORT_INVENTORY_DCI_IPI] = "dci-ipi",
+};
 
-int export_format_from_string(const char *s, enum export_format *ret) {
-        for (size_t i = 0; i < ARRAY_SIZE(format_names); i++)
-                if (streq(s, format_names[i])) {
-                        *ret = (enum export_format)i;
-                        return 0;
-                }
+static int name_lookup(const char *const *names, size_t n, const char *s) {
+        for (size_t i = 0; s && i < n; i++)
+                if (streq(s, names[i]))
+                        return (int)i;
         return NETD_EINVALID;
 }
 
-static bool char_is_printable(char ch) {
-        return ch >= 0x20 && ch <= 0x7e;
+const char *export_format_to_string(enum export_format f) {
+        return (size_t)f < ARRAY_SIZE(format_names) ? format_names[f] : NULL;
 }
 
-/* Canonical lowercase 8-4-4-4-12; it becomes part of a URL path. */
-static bool uuid_is_valid(const char *s) {
-        if (strlen(s) != VM_UUID_STRLEN - 1)
-                return false;
-        for (size_t i = 0; s[i]; i++) {
-                bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-                if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-                        return false;
-        }
-        return true;
+int export_format_from_string(const char *s, enum export_format *ret) {
+        int i = name_lookup(format_names, ARRAY_SIZE(format_names), s);
+
+        if (i < 0)
+                return i;
+        *ret = (enum export_format)i;
+        return 0;
 }
 
-/* HOST:PORT or [IPV6]:PORT as db/host.c accepted it; only the bytes a URL
- * authority of that shape can hold. */
-static bool bmc_is_valid(const char *s) {
-        if (isempty(s))
-                return false;
-        for (; *s; s++)
-                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                      strchr(".-:[]", *s)))
-                        return false;
-        return true;
+const char *export_inventory_format_to_string(enum export_inventory_format f) {
+        return (size_t)f < ARRAY_SIZE(inventory_names) ? inventory_names[f] : NULL;
 }
 
-/* A udev by-path name; no whitespace so it reads the same in every tool. */
-static bool disk_is_valid(const char *s) {
-        if (strncmp(s, "/dev/", 5) != 0)
-                return false;
-        for (; *s; s++)
-                if (!char_is_printable(*s) || *s == ' ')
-                        return false;
-        return true;
+int export_inventory_format_from_string(const char *s, enum export_inventory_format *ret) {
+        int i = name_lookup(inventory_names, ARRAY_SIZE(inventory_names), s);
+
+        if (i < 0)
+                return i;
+        *ret = (enum export_inventory_format)i;
+        return 0;
 }
 
-static int vm_view(const struct cluster *c, const struct node *nd, const struct export_vm *vm,
-                   struct node_view *v, struct netd_error *err) {
-        char q[96];
+/* ClusterInstance and SiteConfig: a hostName the templates cannot copy into
+ * a label value, and node values netd does not know, are refused; the
+ * message names each node and field. */
+static int ztp_check(const struct view *v, struct netd_error *err) {
+        char msg[sizeof(err->message)], fields[96];
+        size_t off = 0, shown = 0, incomplete = 0;
         int r;
 
-        if (!vm || !vm->found) {
-                strscpy(v->guest, sizeof(v->guest), GUEST_NAME_DEFAULT);
-                v->guest_assumed = true;
-                if (vm && vm->note[0])
-                        strscpy(v->note, sizeof(v->note), vm->note);
-                else
-                        snprintf(v->note, sizeof(v->note), "no VM on a libvirt host has MAC %s", v->mac);
+        for (size_t i = 0; i < v->n_nodes; i++)
+                if (strlen(v->nodes[i].fqdn) > LABEL_VALUE_MAX)
+                        return error_set(err, NETD_EINVALID,
+                                         "cluster %s: node %s: hostName %s is %zu characters long; the ZTP "
+                                         "templates copy it into label values, which hold at most %d",
+                                         v->c->name, v->nodes[i].node->name, v->nodes[i].fqdn,
+                                         strlen(v->nodes[i].fqdn), LABEL_VALUE_MAX);
+        if (v->in->allow_incomplete)
                 return 0;
-        }
-        if (!uuid_is_valid(vm->uuid))
-                return error_set(err, NETD_EINVALID, "cluster %s: node %s: VM UUID \"%s\" is not valid",
-                                 c->name, nd->name, error_quote_untrusted(vm->uuid, q, sizeof(q)));
-        v->uuid = vm->uuid;
-        if (vm->guest_name[0]) {
-                if (!validate_ifname(vm->guest_name))
-                        return error_set(err, NETD_EINVALID,
-                                         "cluster %s: node %s: guest interface name \"%s\" is not valid",
-                                         c->name, nd->name,
-                                         error_quote_untrusted(vm->guest_name, q, sizeof(q)));
-                strscpy(v->guest, sizeof(v->guest), vm->guest_name);
-        } else {
-                strscpy(v->guest, sizeof(v->guest), GUEST_NAME_DEFAULT);
-                v->guest_assumed = true;
-        }
-        if (vm->bmc[0]) {
-                if (!bmc_is_valid(vm->bmc))
-                        return error_set(err, NETD_EINVALID,
-                                         "cluster %s: node %s: BMC \"%s\" is not HOST:PORT", c->name,
-                                         nd->name, error_quote_untrusted(vm->bmc, q, sizeof(q)));
-                r = snprintf(v->bmc_url_buf, sizeof(v->bmc_url_buf),
-                             "redfish-virtualmedia://%s/redfish/v1/Systems/%s", vm->bmc, vm->uuid);
-                if (r < 0 || (size_t)r >= sizeof(v->bmc_url_buf))
-                        return error_set(err, NETD_EINVALID, "cluster %s: node %s: BMC address is too long",
-                                         c->name, nd->name);
-                v->bmc_url = v->bmc_url_buf;
-        }
-        if (vm->root_disk[0]) {
-                if (!disk_is_valid(vm->root_disk))
-                        return error_set(err, NETD_EINVALID,
-                                         "cluster %s: node %s: root disk \"%s\" is not a /dev path", c->name,
-                                         nd->name, error_quote_untrusted(vm->root_disk, q, sizeof(q)));
-                v->root_disk = vm->root_disk;
-        }
-        if (v->bmc_url && v->root_disk)
+        for (size_t i = 0; i < v->n_nodes; i++)
+                incomplete += v->nodes[i].missing != 0;
+        if (incomplete == 0)
                 return 0;
-        if (vm->note[0]) {
-                strscpy(v->note, sizeof(v->note), vm->note);
-                return 0;
+
+        msg[0] = '\0';
+        for (size_t i = 0; i < v->n_nodes; i++) {
+                const struct node_view *nv = &v->nodes[i];
+
+                if (!nv->missing)
+                        continue;
+                export_missing_join(nv->missing, fields, sizeof(fields));
+                /* room for the last "and N more nodes" */
+                r = snprintf(msg + off, sizeof(msg) - off, "%snode %s: %s unknown (%s)", shown ? "; " : "",
+                             nv->node->name, fields, nv->note);
+                if (r < 0 || off + (size_t)r >= sizeof(msg) - 160) {
+                        msg[off] = '\0';
+                        break;
+                }
+                off += (size_t)r;
+                shown++;
         }
-        /* no word from the caller: say it from what is missing */
-        if (!v->bmc_url) {
-                bool named = validate_name(vm->host);
-                snprintf(v->note, sizeof(v->note), "%s%s has no --bmc", named ? "host " : "the VM's host",
-                         named ? vm->host : "");
-        }
-        if (!v->root_disk) {
-                size_t len = strlen(v->note);
-                snprintf(v->note + len, sizeof(v->note) - len, "%sthe VM's root disk is unknown",
-                         len ? "; " : "");
-        }
-        return 0;
-}
-
-static int addr_view(const struct cluster *c, const char *what, const struct addr *a, int family, char *buf,
-                     struct netd_error *err) {
-        if (a->family != family)
-                return error_set(err, NETD_EINVALID,
-                                 "cluster %s: %s is not an IPv%c address like its network", c->name, what,
-                                 family == AF_INET ? '4' : '6');
-        addr_format(a, buf, ADDR_STRLEN);
-        return 0;
-}
-
-/* Everything a document shows, checked once. The emitter escapes what it
- * must, but names end up in comments, URLs and other tools' configuration,
- * so they are held to netd's own alphabets here as well. */
-static int view_build(const struct export_input *in, struct view *v, struct netd_error *err) {
-        const struct cluster *c = in->cluster;
-        const struct network *n = in->network;
-        char q[96];
-        int family, r;
-
-        if (!c || !n)
-                return error_set(err, NETD_EINVALID, "export: no cluster or network given");
-        if (!validate_name(c->name))
-                return error_set(err, NETD_EINVALID, "export: cluster name \"%s\" is not valid",
-                                 error_quote_untrusted(c->name, q, sizeof(q)));
-        if (!validate_name(n->name) || !streq(c->network, n->name))
-                return error_set(err, NETD_EINVALID, "cluster %s is on network \"%s\", not \"%s\"", c->name,
-                                 error_quote_untrusted(c->network, q, sizeof(q)),
-                                 validate_name(n->name) ? n->name : "?");
-        if (!validate_domain(c->domain))
-                return error_set(err, NETD_EINVALID, "cluster %s: domain \"%s\" is not valid", c->name,
-                                 error_quote_untrusted(c->domain, q, sizeof(q)));
-        if (!cluster_topology_to_string(c->topology))
-                return error_set(err, NETD_EINVALID, "cluster %s: unknown topology %d", c->name,
-                                 (int)c->topology);
-        family = n->cidr.base.family;
-        if ((family != AF_INET && family != AF_INET6) || n->cidr.len > addr_bits(family))
-                return error_set(err, NETD_EINVALID, "network %s: no valid CIDR", n->name);
-        if (c->n_nodes > 0 && !c->nodes)
-                return error_set(err, NETD_EINVALID, "cluster %s: nodes missing", c->name);
-
-        v->c = c;
-        v->n = n;
-        v->v6 = family == AF_INET6;
-        v->vips = c->topology != TOPOLOGY_SNO;
-        prefix_format(&n->cidr, v->cidr, sizeof(v->cidr));
-        if ((r = addr_view(c, "the network gateway", &n->gateway, family, v->gateway, err)) < 0 ||
-            (r = addr_view(c, "the API VIP", &c->api_vip, family, v->api, err)) < 0 ||
-            (r = addr_view(c, "the ingress VIP", &c->ingress_vip, family, v->ingress, err)) < 0)
-                return r;
-
-        v->nodes = calloc(c->n_nodes ? c->n_nodes : 1, sizeof(*v->nodes));
-        if (!v->nodes)
-                return error_set(err, NETD_EINTERNAL, "cluster %s: out of memory", c->name);
-        v->n_nodes = c->n_nodes;
-        for (size_t i = 0; i < c->n_nodes; i++) {
-                const struct node *nd = &c->nodes[i];
-                struct node_view *nv = &v->nodes[i];
-
-                nv->node = nd;
-                if (!validate_name(nd->name))
-                        return error_set(err, NETD_EINVALID, "cluster %s: node name \"%s\" is not valid",
-                                         c->name, error_quote_untrusted(nd->name, q, sizeof(q)));
-                if (!streq(nd->role, "master") && !streq(nd->role, "worker"))
-                        return error_set(err, NETD_EINVALID, "cluster %s: node %s: role \"%s\" is not valid",
-                                         c->name, nd->name, error_quote_untrusted(nd->role, q, sizeof(q)));
-                r = snprintf(nv->fqdn, sizeof(nv->fqdn), "%s.%s.%s", nd->name, c->name, c->domain);
-                if (r < 0 || (size_t)r >= sizeof(nv->fqdn) || !validate_domain(nv->fqdn))
-                        return error_set(err, NETD_EINVALID, "cluster %s: node %s: host name is too long",
-                                         c->name, nd->name);
-                mac_format(nd->mac, nv->mac, sizeof(nv->mac));
-                if (nd->ip.family != family)
-                        return error_set(err, NETD_EINVALID,
-                                         "cluster %s: node %s: address is not IPv%c like its network",
-                                         c->name, nd->name, family == AF_INET ? '4' : '6');
-                addr_format(&nd->ip, nv->ip, sizeof(nv->ip));
-                snprintf(nv->bmc_secret, sizeof(nv->bmc_secret), "%s" BMC_SECRET_SUFFIX, nd->name);
-                if ((r = vm_view(c, nd, in->vms ? &in->vms[i] : NULL, nv, err)) < 0)
-                        return r;
-        }
-        return 0;
+        if (shown < incomplete)
+                snprintf(msg + off, sizeof(msg) - off, "%sand %zu more node%s", shown ? "; " : "",
+                         incomplete - shown, incomplete - shown == 1 ? "" : "s");
+        return error_set(
+                err, NETD_EINVALID,
+                "cluster %s: %s (netctl node set gives them, --allow-incomplete prints placeholders)",
+                v->c->name, msg);
 }
 
 static int write_handler(void *data, unsigned char *buffer, size_t size) {
@@ -239,17 +120,14 @@ static int yaml_render(enum export_format fmt, const struct view *v, FILE *f, st
 
         emit_event(&e, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
         emit_event(&e, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
-        switch (fmt) {
-        case EXPORT_CLUSTERINSTANCE:
+        if (fmt == EXPORT_CLUSTERINSTANCE)
                 export_ztp_clusterinstance(&e, v);
-                break;
-        case EXPORT_SITECONFIG:
+        else if (fmt == EXPORT_SITECONFIG)
                 export_ztp_siteconfig(&e, v);
-                break;
-        default:
-                export_inventory_emit(&e, v);
-                break;
-        }
+        else if (v->in->inventory == EXPORT_INVENTORY_DCI_IPI)
+                export_inventory_ipi(&e, v);
+        else
+                export_inventory_abi(&e, v);
         emit_event(&e, &ev, yaml_document_end_event_initialize(&ev, 1));
         emit_event(&e, &ev, yaml_stream_end_event_initialize(&ev));
         if (e.failed)
@@ -259,10 +137,27 @@ static int yaml_render(enum export_format fmt, const struct view *v, FILE *f, st
         return r;
 }
 
+static int dnsmasq_render(const struct export_input *in, char **ret_text, struct netd_error *err) {
+        char *text;
+
+        if (!in->cluster)
+                return error_set(err, NETD_EINVALID, "export: no cluster given");
+        errno = 0;
+        text = dnsmasq_conf_cluster(in->cluster);
+        if (!text)
+                return errno == EINVAL
+                               ? error_set(err, NETD_EINVALID,
+                                           "cluster %s: refusing fields that are not valid in dnsmasq lines",
+                                           validate_name(in->cluster->name) ? in->cluster->name : "?")
+                               : error_set(err, NETD_EINTERNAL, "export: out of memory");
+        *ret_text = text;
+        return 0;
+}
+
 int export_render(enum export_format f, const struct export_input *in, char **ret_text,
                   struct netd_error *err) {
         _cleanup_free_ struct node_view *nodes = NULL;
-        struct view v = {};
+        struct view v;
         char *buf = NULL;
         size_t size = 0;
         FILE *out;
@@ -272,28 +167,14 @@ int export_render(enum export_format f, const struct export_input *in, char **re
                 return error_set(err, NETD_EINVALID, "export: nothing to render");
         if ((size_t)f >= EXPORT_FORMAT_MAX)
                 return error_set(err, NETD_EINVALID, "export: unknown format %d", (int)f);
+        if (f == EXPORT_DNSMASQ)
+                return dnsmasq_render(in, ret_text, err);
 
-        if (f == EXPORT_DNSMASQ) {
-                char *text;
-
-                if (!in->cluster)
-                        return error_set(err, NETD_EINVALID, "export: no cluster given");
-                errno = 0;
-                text = dnsmasq_conf_cluster(in->cluster);
-                if (!text)
-                        return errno == EINVAL
-                                       ? error_set(err, NETD_EINVALID,
-                                                   "cluster %s: refusing fields that are not valid in "
-                                                   "dnsmasq lines",
-                                                   validate_name(in->cluster->name) ? in->cluster->name : "?")
-                                       : error_set(err, NETD_EINTERNAL, "export: out of memory");
-                *ret_text = text;
-                return 0;
-        }
-
-        r = view_build(in, &v, err);
+        r = export_view_build(in, &v, err);
         nodes = v.nodes;
         if (r < 0)
+                return r;
+        if (f != EXPORT_INVENTORY && (r = ztp_check(&v, err)) < 0)
                 return r;
 
         out = open_memstream(&buf, &size);

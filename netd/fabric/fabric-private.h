@@ -45,8 +45,10 @@ struct fabric_host {
          * own status, and leave its objects out. */
         struct transport *transports[FABRIC_TRANSPORTS_MAX];
         size_t n_transports;
-        char error[512]; /* fabric_host_error()'s */
-        bool closing;    /* being freed: no more calls */
+        char error[600]; /* fabric_host_error()'s */
+        bool closing;    /* its transports are being freed: no more calls */
+        bool restarting; /* ... and new ones follow: passes asked for wait */
+        char closing_why[64];
         /* The pass in flight. */
         bool in_pass, again;
         struct pass_waiter *waiting;   /* served by the pass in flight */
@@ -83,15 +85,27 @@ int fabric_parts_route(const struct fabric_host *h, const struct fobj *objs, siz
                        struct fabric_parts *ret);
 void fabric_parts_clear(struct fabric_parts *p);
 
+/* ---- fabric-status.c ---- */
+
+/* Give each of `results` (the answers about objs[0..n), in order) its
+ * "detail": what tells the object apart (the peer of a flood entry, by
+ * name and address; an address; a route's gateway), then how it drifted. */
+void fabric_results_detail(struct fabric_host *h, struct json_object *results, const struct fobj *objs,
+                           size_t n);
+
 /* ---- fabric-host.c: one host ---- */
 
 /* fabric_host_start() and fabric_host_stop() (fabric.h) live here too. */
 /* Answers every call and waiter with "host removed", then frees. */
 void fabric_host_free(struct fabric_host *h);
 struct fabric_host *fabric_host_find(struct fabric *f, const char *name);
-/* Whether the host's agent is connected; else why ("" when unknown). */
+/* Whether the host's agent is connected. */
 bool fabric_host_connected(struct fabric_host *h);
+/* Why it is not: "host NAME: why", "" while connected or connecting. */
 const char *fabric_host_error(struct fabric_host *h);
+/* The error, or that it is still connecting. */
+const char *fabric_host_why(struct fabric_host *h);
+enum fabric_host_state fabric_host_state(struct fabric_host *h);
 /* Send `req` (taken) to transport i; `done` gets its reply, or why not. */
 void fabric_host_call(struct fabric_host *h, size_t i, struct json_object *req, transport_done_fn done,
                       void *userdata);

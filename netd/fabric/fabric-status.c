@@ -3,7 +3,81 @@
  * (`fabric sync`) or read without change (`fabric status`), a bridge's
  * foreign ports, the hosts' domains, and the metrics. */
 #include "db/desired.h"
+#include "db/host.h"
 #include "fabric-private.h"
+
+/* ---- what each object is ------------------------------------------- */
+
+/* The host whose underlay is `a` ("" when none). */
+static const char *peer_name(struct host *const *hosts, size_t n, const struct addr *a) {
+        for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < HOST_UNDERLAY_MAX; k++)
+                        if (hosts[i]->underlay[k].family == a->family &&
+                            hosts[i]->underlay[k].value == a->value)
+                                return hosts[i]->name;
+        return "";
+}
+
+/* What tells `o` apart from the other objects of its kind and name: the
+ * peer of a flood entry, the address on a device, a route's gateway. */
+static void fobj_identity(const struct fobj *o, struct host *const *hosts, size_t n, char *buf, size_t size) {
+        char a[ADDR_STRLEN];
+        const char *peer;
+
+        buf[0] = '\0';
+        switch (o->kind) {
+        case FOBJ_FDB:
+                peer = peer_name(hosts, n, &o->addr);
+                snprintf(buf, size, "to %s%s%s", peer, peer[0] ? " " : "",
+                         addr_format(&o->addr, a, sizeof(a)));
+                break;
+        case FOBJ_VXLAN:
+                snprintf(buf, size, "vni %u, local %s", o->vni, addr_format(&o->local, a, sizeof(a)));
+                break;
+        case FOBJ_ADDRESS:
+                snprintf(buf, size, "%s/%u", addr_format(&o->addr, a, sizeof(a)), o->prefixlen);
+                break;
+        case FOBJ_ROUTE:
+                snprintf(buf, size, "via %s%s%s", addr_format(&o->addr, a, sizeof(a)),
+                         o->dev[0] ? " dev " : "", o->dev);
+                break;
+        case FOBJ_PORT:
+                snprintf(buf, size, "in %s", o->master);
+                break;
+        case FOBJ_VETH:
+                snprintf(buf, size, "peer %s", o->peer);
+                break;
+        case FOBJ_LIBVIRT_NETWORK:
+                snprintf(buf, size, "bridge %s", o->master);
+                break;
+        default:
+                break;
+        }
+}
+
+void fabric_results_detail(struct fabric_host *h, struct json_object *results, const struct fobj *objs,
+                           size_t n) {
+        struct host **hosts = NULL;
+        size_t n_hosts = 0;
+        struct netd_error err = {0};
+
+        if (!results)
+                return;
+        if (host_list(h->f->store, &hosts, &n_hosts, &err) < 0)
+                n_hosts = 0;
+        for (size_t i = 0; i < json_object_array_length(results) && i < n; i++) {
+                struct json_object *r = json_object_array_get_idx(results, i), *v;
+                const char *drift =
+                        json_object_object_get_ex(r, "detail", &v) ? json_object_get_string(v) : "";
+                char id[160], detail[600];
+
+                fobj_identity(&objs[i], hosts, n_hosts, id, sizeof(id));
+                snprintf(detail, sizeof(detail), "%s%s%s", id, id[0] && !isempty(drift) ? "; " : "",
+                         drift ? drift : "");
+                json_object_object_add(r, "detail", json_object_new_string(detail));
+        }
+        host_list_free(hosts, n_hosts);
+}
 
 /* ---- multi-host answers ---------------------------------------------- */
 
@@ -22,7 +96,7 @@ static struct json_object *objects_json(struct json_object *results, bool after)
 
         for (size_t i = 0; results && i < json_object_array_length(results); i++) {
                 struct json_object *r = json_object_array_get_idx(results, i), *o = json_object_new_object(),
-                                   *v;
+                                   *v, *e;
                 const char *keys[] = {"kind", "name", "label", "detail"};
 
                 for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
@@ -32,9 +106,12 @@ static struct json_object *objects_json(struct json_object *results, bool after)
                         json_object_object_add(o, "state", json_object_get(v));
                 else if (json_object_object_get_ex(r, "state", &v))
                         json_object_object_add(o, "state", json_object_get(v));
-                if (json_object_object_get_ex(r, "error", &v) && v &&
-                    json_object_object_get_ex(v, "message", &v))
+                if (json_object_object_get_ex(r, "error", &e) && e &&
+                    json_object_object_get_ex(e, "message", &v)) {
                         json_object_object_add(o, "error", json_object_get(v));
+                        if (json_object_object_get_ex(e, "code", &v))
+                                json_object_object_add(o, "error_code", json_object_get(v));
+                }
                 json_object_array_add(list, o);
         }
         return list;
@@ -42,12 +119,17 @@ static struct json_object *objects_json(struct json_object *results, bool after)
 
 /* One host's entry: its agent's state and objects, then the status of
  * each optional transport under its name. A host whose agent is fine but
- * whose other transport is not still says so in its error. */
+ * whose other transport is not still says so in its error. Every error
+ * names the host. */
 static struct json_object *host_json(struct fabric_host *h, struct json_object *results, const char *error,
                                      bool after) {
         struct json_object *o = json_object_new_object(), *status[FABRIC_TRANSPORTS_MAX] = {0};
-        char t_error[512], msg[600];
+        enum fabric_host_state state = fabric_host_state(h);
+        char t_error[512], msg[700], named[800], prefix[NAME_MAX_LEN + 8];
 
+        snprintf(prefix, sizeof(prefix), "host %s: ", h->name);
+        if (!error && state == FABRIC_HOST_FAILED)
+                error = fabric_host_error(h);
         for (size_t i = 1; i < h->n_transports && !h->closing; i++) {
                 struct transport *t = h->transports[i];
 
@@ -56,12 +138,17 @@ static struct json_object *host_json(struct fabric_host *h, struct json_object *
                 t_error[0] = '\0';
                 status[i] = t->ops->status(t, t_error, sizeof(t_error));
                 if (!error && t_error[0]) {
-                        snprintf(msg, sizeof(msg), "%s: %s", t->ops->name, t_error);
+                        snprintf(msg, sizeof(msg), "%s%s: %s", prefix, t->ops->name, t_error);
                         error = msg;
                 }
         }
+        if (error && strncmp(error, prefix, strlen(prefix)) != 0) {
+                snprintf(named, sizeof(named), "%s%s", prefix, error);
+                error = named;
+        }
         json_object_object_add(o, "name", json_object_new_string(h->name));
-        json_object_object_add(o, "connected", json_object_new_boolean(fabric_host_connected(h)));
+        json_object_object_add(o, "connected", json_object_new_boolean(state == FABRIC_HOST_CONNECTED));
+        json_object_object_add(o, "state", json_object_new_string(fabric_host_state_to_string(state)));
         json_object_object_add(o, "error", error ? json_object_new_string(error) : NULL);
         json_object_object_add(o, "objects", objects_json(results, after));
         for (size_t i = 1; i < h->n_transports; i++)
@@ -207,6 +294,7 @@ static void on_status_check(struct json_object *reply, const char *error, void *
                 status_call_end(sc, error);
                 return;
         }
+        fabric_results_detail(sc->h, results, sc->parts.objs[sc->step], sc->parts.n[sc->step]);
         for (size_t i = 0; results && i < json_object_array_length(results); i++)
                 json_object_array_add(sc->results, json_object_get(json_object_array_get_idx(results, i)));
         sc->step++;
@@ -232,7 +320,7 @@ static void status_start(struct gather *g, struct fabric_host *h) {
         struct status_call *sc;
 
         if (!fabric_host_connected(h)) {
-                gather_one(g, h, NULL, fabric_host_error(h)[0] ? fabric_host_error(h) : "not connected");
+                gather_one(g, h, NULL, NULL);
                 return;
         }
         if (desired_list(h->f->store, h->name, &objs, &n, &err) < 0) {
@@ -295,8 +383,7 @@ void fabric_foreign_ports(struct fabric *f, const char *host, const char *bridge
         int i;
 
         if (!h || !fabric_host_connected(h)) {
-                done(NULL, NETD_EUNAVAILABLE,
-                     h && fabric_host_error(h)[0] ? fabric_host_error(h) : "host not connected", userdata);
+                done(NULL, NETD_EUNAVAILABLE, h ? fabric_host_why(h) : "host not found", userdata);
                 return;
         }
         i = fabric_host_transport_for(h, AGENT_PROTO_PORTS);

@@ -109,6 +109,8 @@ static void on_apply(struct json_object *reply, const char *error, void *userdat
 
         if (results) {
                 log_results(h, results);
+                fabric_results_detail(h, results, h->pass_parts.objs[h->pass_step],
+                                      h->pass_parts.n[h->pass_step]);
                 for (size_t i = 0; i < json_object_array_length(results); i++)
                         json_object_array_add(h->pass_results,
                                               json_object_get(json_object_array_get_idx(results, i)));
@@ -238,14 +240,16 @@ void fabric_pass_start(struct fabric_host *h) {
                 h->again = true;
                 return;
         }
+        /* The new agent's handshake starts it. */
+        if (h->restarting)
+                return;
         /* Waiters for "a pass started after now" are served by this one. */
         h->waiting = h->next_pass;
         h->next_pass = NULL;
         if (!fabric_host_connected(h)) {
                 struct pass_waiter *w = h->waiting;
                 h->waiting = NULL;
-                fabric_pass_finish(h, w, NULL,
-                                   fabric_host_error(h)[0] ? fabric_host_error(h) : "not connected");
+                fabric_pass_finish(h, w, NULL, fabric_host_why(h));
                 return;
         }
         h->in_pass = true;

@@ -25,8 +25,8 @@ void fabric_free(struct fabric *f);
 #include <json-c/json.h>
 
 /* Answer of a multi-host operation: `hosts` is a new array of
- * {"name","connected","error","objects":[{"kind","name","label","state",
- * "detail"}]} (NULL when code != 0). */
+ * {"name","connected","state","error","objects":[{"kind","name","label",
+ * "state","detail"}]} (NULL when code != 0). */
 typedef void (*fabric_done_fn)(struct json_object *hosts, int code, const char *message, void *userdata);
 /* Ports found on a bridge: a new array of names, or NULL with code/message. */
 typedef void (*fabric_ports_fn)(struct json_object *ports, int code, const char *message, void *userdata);
@@ -34,6 +34,23 @@ typedef void (*fabric_ports_fn)(struct json_object *ports, int code, const char 
 /* A host was added / removed in the store: start / stop its agent. */
 int fabric_host_start(struct fabric *f, const char *host, struct netd_error *err);
 void fabric_host_stop(struct fabric *f, const char *host);
+/* A host was changed in the store: its transports are made anew (the
+ * agent restarts with the new command); passes asked for meanwhile wait
+ * for the new agent. */
+int fabric_host_restart(struct fabric *f, const char *host, struct netd_error *err);
+
+/* A host's connection: connecting (not failed yet: the first start, or
+ * since a change), connected, or failed with an error. */
+enum fabric_host_state {
+        FABRIC_HOST_CONNECTING,
+        FABRIC_HOST_CONNECTED,
+        FABRIC_HOST_FAILED,
+};
+const char *fabric_host_state_to_string(enum fabric_host_state s);
+/* The state of `host` and, when failed, why ("host NAME: ..." into
+ * `error`, else ""); NETD_ENOTFOUND when the fabric has no such host. */
+int fabric_host_status(struct fabric *f, const char *host, char *error, size_t size,
+                       enum fabric_host_state *ret);
 
 /* Reconcile `hosts` (n == 0: every host) now; `done` gets each host's state
  * after the pass. A pass in flight is followed by a new one, so the answer

@@ -70,6 +70,7 @@ struct transport_env {
         struct event_base *base;
         struct nl_ctx *nl;          /* for --connect local; NULL: netlink unavailable */
         unsigned libvirt_timeout_s; /* bounds every libvirt request */
+        unsigned agent_timeout_s;   /* bounds every agent request after the handshake */
 };
 
 /* Set up `env` (opens netd's own netlink socket; without it, local hosts
@@ -90,8 +91,10 @@ bool transport_accepts(const struct transport *t, enum fobj_kind kind);
 bool transport_serves(const struct transport *t, enum agent_proto_op op);
 
 /* The back ends (one file each). */
+/* `CONNECT AGENT agent --stdio` through /bin/sh -c. */
 int transport_stdio_new(const struct transport_env *env, const char *host, const char *connect,
-                        const struct transport_events *ev, struct transport **ret, struct netd_error *err);
+                        const char *agent, const struct transport_events *ev, struct transport **ret,
+                        struct netd_error *err);
 int transport_local_new(const struct transport_env *env, struct transport **ret, struct netd_error *err);
 int transport_libvirt_new(const struct transport_env *env, const char *host, const char *uri,
                           struct transport **ret, struct netd_error *err);

@@ -4,10 +4,15 @@
 #include "netd/netlink/netlink.h"
 #include "transport-private.h"
 
+/* An agent answers a request of a whole host's state in well under a
+ * second; one that takes this long is stuck, and the host fails. */
+#define AGENT_TIMEOUT_S 15
+
 void transport_env_init(struct transport_env *env, struct event_base *base, unsigned libvirt_timeout_s) {
         struct netd_error err = {0};
 
-        *env = (struct transport_env){.base = base, .libvirt_timeout_s = libvirt_timeout_s};
+        *env = (struct transport_env){
+                .base = base, .libvirt_timeout_s = libvirt_timeout_s, .agent_timeout_s = AGENT_TIMEOUT_S};
         if (netlink_open(&env->nl, &err) < 0) {
                 log_warn("fabric: %s; hosts with --connect local cannot be managed", err.message);
                 env->nl = NULL;
@@ -31,7 +36,7 @@ int transport_host_new(const struct transport_env *env, const struct host *rec,
         if (streq(rec->connect, CONNECT_LOCAL))
                 r = transport_local_new(env, &ret[n], err);
         else
-                r = transport_stdio_new(env, rec->name, rec->connect, ev, &ret[n], err);
+                r = transport_stdio_new(env, rec->name, rec->connect, rec->agent, ev, &ret[n], err);
         if (r < 0)
                 return r;
         n++;

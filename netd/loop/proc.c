@@ -55,8 +55,21 @@ void proc_done(void) {
         n_children = cap_children = 0;
 }
 
+static int spawn_fds(const char *const *argv, int stdio_fd, int stderr_fd, int flags, proc_exit_fn on_exit,
+                     void *userdata, pid_t *ret_pid, struct netd_error *err);
+
 static int spawn(const char *const *argv, int stdio_fd, int flags, proc_exit_fn on_exit, void *userdata,
                  pid_t *ret_pid, struct netd_error *err) {
+        return spawn_fds(argv, stdio_fd, -1, flags, on_exit, userdata, ret_pid, err);
+}
+
+int proc_spawn_stdio_stderr(const char *const *argv, int fd, int stderr_fd, int flags, proc_exit_fn on_exit,
+                            void *userdata, pid_t *ret_pid, struct netd_error *err) {
+        return spawn_fds(argv, fd, stderr_fd, flags, on_exit, userdata, ret_pid, err);
+}
+
+static int spawn_fds(const char *const *argv, int stdio_fd, int stderr_fd, int flags, proc_exit_fn on_exit,
+                     void *userdata, pid_t *ret_pid, struct netd_error *err) {
         pid_t parent = getpid(), pid;
 
         if (n_children == cap_children) {
@@ -93,6 +106,12 @@ static int spawn(const char *const *argv, int stdio_fd, int flags, proc_exit_fn 
                         if (stdio_fd > STDERR_FILENO)
                                 close(stdio_fd);
                 }
+                if (stderr_fd > STDERR_FILENO) {
+                        dup2(stderr_fd, STDERR_FILENO);
+                        close(stderr_fd);
+                }
+                if (flags & PROC_NEW_GROUP)
+                        setpgid(0, 0);
                 if (flags & PROC_QUIET) {
                         int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
                         if (fd >= 0) {

@@ -15,6 +15,7 @@ typedef void (*proc_exit_fn)(pid_t pid, int status, void *userdata);
 enum {
         PROC_DIE_WITH_PARENT = 1 << 0, /* PR_SET_PDEATHSIG=SIGKILL */
         PROC_QUIET = 1 << 1,           /* stdout and stderr to /dev/null */
+        PROC_NEW_GROUP = 1 << 2,       /* its own process group: kill(-pid) reaches what it starts */
 };
 
 /* Install the SIGCHLD handler on `base`. */
@@ -29,6 +30,10 @@ int proc_spawn(const char *const *argv, int flags, proc_exit_fn on_exit, void *u
 /* Like proc_spawn(), with `fd` (a socket) as the child's stdin and stdout. */
 int proc_spawn_stdio(const char *const *argv, int fd, int flags, proc_exit_fn on_exit, void *userdata,
                      pid_t *ret_pid, struct netd_error *err);
+
+/* Like proc_spawn_stdio(), with `stderr_fd` (e.g. a pipe) as its stderr. */
+int proc_spawn_stdio_stderr(const char *const *argv, int fd, int stderr_fd, int flags, proc_exit_fn on_exit,
+                            void *userdata, pid_t *ret_pid, struct netd_error *err);
 
 /* Forget a child's callback (its exit is still reaped). */
 void proc_forget(pid_t pid);

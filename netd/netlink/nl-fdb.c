@@ -143,6 +143,76 @@ static int fdb_ensure(struct nl_ctx *ctx, const struct fobj *want, struct netd_e
         return fdb_request(ctx, what, true, dev.ifindex, &want->addr, err);
 }
 
+/* MACs the device learned behind one remote (at most LEARNED_MAX a pass). */
+#define LEARNED_MAX 256
+struct fdb_learned {
+        int ifindex;
+        const struct addr *remote;
+        uint8_t macs[LEARNED_MAX][ETH_ALEN_];
+        size_t n;
+};
+
+static int on_fdb_learned(struct nl_msg *msg, void *arg) {
+        struct fdb_learned *f = arg;
+        struct nlmsghdr *h = nlmsg_hdr(msg);
+        struct nlattr *tb[NDA_MAX + 1];
+        struct ndmsg *ndm;
+        struct addr dst;
+        int len;
+
+        if (h->nlmsg_type != RTM_NEWNEIGH || nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, fdb_policy) < 0)
+                return NL_OK;
+        ndm = nlmsg_data(h);
+        if (ndm->ndm_family != AF_BRIDGE || ndm->ndm_ifindex != f->ifindex || !tb[NDA_LLADDR] ||
+            !tb[NDA_DST] || (ndm->ndm_state & NUD_PERMANENT) || nla_len(tb[NDA_LLADDR]) != ETH_ALEN_ ||
+            f->n == LEARNED_MAX)
+                return NL_OK;
+        len = nla_len(tb[NDA_DST]);
+        if (len != 4 && len != 16)
+                return NL_OK;
+        nl_address_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &dst);
+        if (addr_cmp(&dst, f->remote) == 0)
+                memcpy(f->macs[f->n++], nla_data(tb[NDA_LLADDR]), ETH_ALEN_);
+        return NL_OK;
+}
+
+static void fdb_learned_reset(void *arg) {
+        ((struct fdb_learned *)arg)->n = 0;
+}
+
+/* Forget what the device learned behind a remote it no longer floods to
+ * (a host left, or its underlay moved): else frames to those MACs keep
+ * going to the old address until the entries age out. */
+static int fdb_learned_flush(struct nl_ctx *ctx, const char *what, int ifindex, const struct addr *remote,
+                             struct netd_error *err) {
+        struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = ifindex};
+        _cleanup_free_ struct fdb_learned *f = calloc(1, sizeof(*f));
+        uint8_t dst[16];
+        size_t n = nl_address_to_bytes(remote, dst);
+        int r;
+
+        if (!f)
+                return error_set(err, NETD_EINTERNAL, "out of memory");
+        f->ifindex = ifindex;
+        f->remote = remote;
+        r = nl_ctx_dump(ctx, RTM_GETNEIGH, &ifi, sizeof(ifi), on_fdb_learned, fdb_learned_reset, f, err,
+                        "%s: cannot list learned entries", what);
+        for (size_t i = 0; r >= 0 && i < f->n; i++) {
+                struct ndmsg ndm = {.ndm_family = AF_BRIDGE, .ndm_ifindex = ifindex, .ndm_flags = NTF_SELF};
+                struct nl_msg *msg = nl_ctx_msg_new(RTM_DELNEIGH, 0, &ndm, sizeof(ndm), err);
+
+                if (!msg)
+                        return NETD_EINTERNAL;
+                if (nla_put(msg, NDA_LLADDR, ETH_ALEN_, f->macs[i]) < 0 ||
+                    nla_put(msg, NDA_DST, (int)n, dst) < 0) {
+                        nlmsg_free(msg);
+                        return error_set(err, NETD_EINTERNAL, "netlink: message too large");
+                }
+                r = nl_ctx_change(ctx, 0, msg, what, "forget a learned entry of", true, err);
+        }
+        return r;
+}
+
 static int fdb_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_error *err) {
         struct nl_link_info dev;
         char what[96];
@@ -152,7 +222,10 @@ static int fdb_remove(struct nl_ctx *ctx, const struct fobj *want, struct netd_e
         r = nl_link_get_owned(ctx, what, want->dev, false, &dev, err);
         if (r != 0 || !streq(dev.kind, "vxlan"))
                 return r < 0 ? r : 0;
-        return fdb_request(ctx, what, false, dev.ifindex, &want->addr, err);
+        r = fdb_request(ctx, what, false, dev.ifindex, &want->addr, err);
+        if (r < 0)
+                return r;
+        return fdb_learned_flush(ctx, what, dev.ifindex, &want->addr, err);
 }
 
 const struct netlink_ops nl_fdb_ops = {

@@ -363,9 +363,11 @@ static int controller_pci(struct vm *v, const xmlNode *devices, const char *labe
  *    same parent; a virtio-scsi controller has one host, so H is 0. libvirt's
  *    drive address bus/target/unit are QEMU's channel/scsi-id/lun.
  *  - SATA: handle_scsi_ata() names the ATA port by its 1-based port_no,
- *    and QEMU's AHCI port is libvirt's 0-based unit. systemd >= 250 names
- *    the primary link "ata-N.0" but keeps "ata-N" as the compat link
- *    (ID_PATH_ATA_COMPAT); only "ata-N" exists on both old and new guests. */
+ *    and QEMU's AHCI port is libvirt's 0-based unit. systemd >= 250 (RHCOS
+ *    4.13 and later) names it "ata-N.T" (T the target, 0 on an AHCI port)
+ *    and keeps "ata-N" only as a compatibility link (ID_PATH_ATA_COMPAT).
+ *    The Assisted Installer matches rootDeviceHints against ID_PATH, so the
+ *    primary name is the one written; the exports' --udev-compat cuts ".0". */
 static void root_disk_resolve(struct vm *v, const xmlNode *devices, const xmlNode *disk) {
         xmlNode *target = child_find(disk, "target");
         char dev[QUOTE_SIZE] = "", bus[QUOTE_SIZE] = "", label[QUOTE_SIZE], qbus[QUOTE_SIZE];
@@ -430,7 +432,7 @@ static void root_disk_resolve(struct vm *v, const xmlNode *devices, const xmlNod
                 }
                 if (controller_pci(v, devices, label, "sata", "SATA", drive.controller, &pci) < 0)
                         return;
-                (void)snprintf(suffix, sizeof(suffix), "-ata-%u", drive.unit + 1);
+                (void)snprintf(suffix, sizeof(suffix), "-ata-%u.%u", drive.unit + 1, drive.target);
         }
         path_set(v, label, &pci, suffix);
 }
@@ -465,6 +467,46 @@ static bool has_control_chars(const char *s) {
                 if ((unsigned char)*s < 0x20 || *s == 0x7f)
                         return true;
         return false;
+}
+
+/* <os>: EFI when libvirt picks the firmware (firmware='efi'), when the
+ * loader is a pflash image or an OVMF/edk2 file (libvirt before 5.2 and
+ * hand-written XML), or when there is an NVRAM store; secure boot when the
+ * loader says secure='yes' or <firmware> enables the secure-boot feature.
+ * Anything else boots SeaBIOS, x86 QEMU's default. */
+static enum vm_firmware firmware_parse(const xmlNode *root) {
+        xmlNode *os = child_find(root, "os"), *loader, *fw;
+        char buf[16], path[VM_SOURCE_MAX + 1];
+        bool efi = false, secure = false;
+
+        if (!os)
+                return VM_FIRMWARE_BIOS;
+        if (attr_get(os, "firmware", buf, sizeof(buf)) == 0 && streq(buf, "efi"))
+                efi = true;
+        loader = child_find(os, "loader");
+        if (loader) {
+                if (attr_get(loader, "type", buf, sizeof(buf)) == 0 && streq(buf, "pflash"))
+                        efi = true;
+                if (text_get(os, "loader", path, sizeof(path)) == 0 &&
+                    (strstr(path, "OVMF") || strstr(path, "edk2") || strstr(path, "AAVMF")))
+                        efi = true;
+                if (attr_get(loader, "secure", buf, sizeof(buf)) == 0 && streq(buf, "yes"))
+                        secure = true;
+        }
+        if (child_find(os, "nvram"))
+                efi = true;
+        fw = child_find(os, "firmware");
+        for (xmlNode *c = fw ? fw->children : NULL; c; c = c->next) {
+                char name[16], enabled[8];
+
+                if (node_is(c, "feature") && attr_get(c, "name", name, sizeof(name)) == 0 &&
+                    streq(name, "secure-boot") && attr_get(c, "enabled", enabled, sizeof(enabled)) == 0 &&
+                    streq(enabled, "yes"))
+                        secure = true;
+        }
+        if (!efi)
+                return VM_FIRMWARE_BIOS;
+        return secure ? VM_FIRMWARE_EFI_SECURE : VM_FIRMWARE_EFI;
 }
 
 static int identity_parse(const xmlNode *root, struct vm *v, struct netd_error *err) {
@@ -510,6 +552,7 @@ static int document_parse(const xmlDoc *doc, struct vm *v, struct netd_error *er
         if (r < 0)
                 return r;
         error_quote_untrusted(v->name, q, sizeof(q));
+        v->firmware = firmware_parse(root);
 
         devices = child_find(root, "devices");
         if (!devices) {
@@ -592,6 +635,25 @@ const char *vm_state_to_string(int state) {
         }
 }
 
+static const char *const firmware_names[] = {
+        [VM_FIRMWARE_BIOS] = "bios",
+        [VM_FIRMWARE_EFI] = "efi",
+        [VM_FIRMWARE_EFI_SECURE] = "efi-secure",
+};
+
+const char *vm_firmware_to_string(enum vm_firmware f) {
+        if ((size_t)f >= ARRAY_SIZE(firmware_names))
+                return NULL;
+        return firmware_names[f];
+}
+
+int vm_firmware_from_string(const char *s) {
+        for (size_t i = 0; s && i < ARRAY_SIZE(firmware_names); i++)
+                if (streq(s, firmware_names[i]))
+                        return (int)i;
+        return -1;
+}
+
 static struct json_object *string_or_null(const char *s) {
         return isempty(s) ? NULL : json_object_new_string(s);
 }
@@ -622,6 +684,7 @@ struct json_object *vm_to_json(const struct vm *v) {
         json_object_object_add(o, "interfaces", ifaces);
         json_object_object_add(o, "root_disk", string_or_null(v->root_disk));
         json_object_object_add(o, "root_disk_note", string_or_null(v->root_disk_note));
+        json_object_object_add(o, "firmware", string_or_null(vm_firmware_to_string(v->firmware)));
         return o;
 
 fail:

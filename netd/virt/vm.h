@@ -29,6 +29,13 @@ struct vm_iface {
         char guest_name[IFNAME_MAX_LEN + 1];
 };
 
+/* The firmware a domain boots with, as the exports' bootMode needs it. */
+enum vm_firmware {
+        VM_FIRMWARE_BIOS,       /* SeaBIOS: no EFI loader (the x86 default) */
+        VM_FIRMWARE_EFI,        /* <os firmware='efi'> or a pflash/OVMF loader */
+        VM_FIRMWARE_EFI_SECURE, /* and secure boot: loader secure='yes' or the secure-boot feature */
+};
+
 struct vm {
         char name[VM_NAME_MAX + 1];
         char uuid[VM_UUID_STRLEN];
@@ -39,6 +46,7 @@ struct vm {
          * root_disk_note then says why (e.g. "vda has no PCI address"). */
         char root_disk[VM_DISK_PATH_MAX + 1];
         char root_disk_note[VM_NOTE_MAX + 1];
+        enum vm_firmware firmware;
 };
 
 /* Parse one domain XML document (virDomainGetXMLDesc). The root disk is the
@@ -49,7 +57,8 @@ struct vm {
  *   virtio-scsi (bus scsi, drive address)  → the SCSI controller's PCI
  *                                            address + "-scsi-0:BUS:TARGET:UNIT"
  *   SATA (bus sata, drive address)         → the SATA controller's PCI
- *                                            address + "-ata-<unit+1>"
+ *                                            address + "-ata-<unit+1>.0"
+ *                                            (systemd >= 250's primary name)
  * Other buses leave root_disk empty with a note. A document that is not a
  * domain, lacks a valid UUID, or has a malformed MAC is NETD_EINVALID. */
 int vm_parse_xml(const char *xml, size_t len, struct vm *ret, struct netd_error *err);
@@ -61,6 +70,11 @@ void vm_clear(struct vm *v);
  * "shutdown", "shutoff", "crashed", "pmsuspended", "nostate". */
 const char *vm_state_to_string(int state);
 
+/* "bios", "efi", "efi-secure"; NULL for anything else. */
+const char *vm_firmware_to_string(enum vm_firmware f);
+/* The inverse; -1 for an unknown word. */
+int vm_firmware_from_string(const char *s);
+
 /* {"name","uuid","state","interfaces":[{"mac","source","guest_name"}],
- *  "root_disk","root_disk_note"}; empty strings become null. */
+ *  "root_disk","root_disk_note","firmware"}; empty strings become null. */
 struct json_object *vm_to_json(const struct vm *v);

@@ -288,21 +288,34 @@ fab_check_all_ok() {
 }
 
 # fab_check_status_shape DESC — the last status has exactly the contract's
-# shape: {"hosts": [{"name", "connected", "objects": [{"kind", "name",
-# "state"}]}]}, state one of ok|missing|drifted|conflict.
+# shape: {"hosts": [{"name", "connected", "state", "error", "objects":
+# [{"kind", "name", "state", "detail"}]}]}, a host's state one of
+# connecting|connected|failed (connected exactly when "connected" is true,
+# an error naming the host when failed), an object's one of
+# ok|missing|drifted|conflict.
 fab_check_status_shape() {
         pycheck "$1" "$T/status.json" <<'EOF'
 d = load(sys.argv[1])
 if not isinstance(d, dict) or "hosts" not in d or not isinstance(d["hosts"], list):
     fail(f"top level is not {{'hosts': [...]}}: {d}")
 for h in d["hosts"]:
-    for k, t in (("name", str), ("connected", bool), ("objects", list)):
+    for k, t in (("name", str), ("connected", bool), ("objects", list), ("state", str)):
         if not isinstance(h.get(k), t):
             fail(f"host {h.get('name')!r}: {k} missing or not {t.__name__}: {h}")
+    if h["state"] not in ("connecting", "connected", "failed"):
+        fail(f"host {h['name']}: state {h['state']!r}")
+    if h["connected"] != (h["state"] == "connected"):
+        fail(f"host {h['name']}: connected {h['connected']} but state {h['state']}")
+    if "error" not in h or not (h["error"] is None or isinstance(h["error"], str)):
+        fail(f"host {h['name']}: error missing or not null/string: {h}")
+    if h["state"] == "failed" and not (h["error"] or "").startswith(f"host {h['name']}: "):
+        fail(f"host {h['name']}: failed without an error naming it: {h['error']!r}")
     for o in h["objects"]:
         for k in ("kind", "name", "state"):
             if not isinstance(o.get(k), str) or not o[k]:
                 fail(f"host {h['name']}: object {o}: {k} missing or not a string")
+        if not isinstance(o.get("detail"), str):
+            fail(f"host {h['name']}: object {o}: detail missing or not a string")
         if o["state"] not in ("ok", "missing", "drifted", "conflict"):
             fail(f"host {h['name']}: object {o}: state {o['state']!r}")
 EOF

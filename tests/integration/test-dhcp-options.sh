@@ -382,7 +382,7 @@ restarted() {
 check "netd restarts a killed dnsmasq, which answers again" poll 10 restarted
 check_names "after dnsmasq was killed and restarted"
 check_dnsmasq "after the restart" 1
-check "netd's log names the kill as the reason" grep -q 'dnsmasq: killed by signal 9; restarting in' "$NETD_LOG"
+check "netd's log names the kill as the reason" grep -qE 'dnsmasq: killed by signal 9 \(SIGKILL\) after [0-9.]+ s; restarting in' "$NETD_LOG"
 allocate r4 lab
 read -r mac ip < <(node_of r4)
 lease vm2 "$mac"

@@ -17,90 +17,10 @@
 . "$(dirname "$0")/lib.sh"
 
 require_netns
-for prog in dhclient dhcpcd rdisc6 dhcp_release6; do
-        if ! command -v "$prog" >/dev/null; then
-                not_ok "$prog installed (packaging/install-deps.sh)"
-                exit 1
-        fi
-done
 lab_setup v6
+. "$(dirname "$0")/lib-dhcp6.sh"
 S6=2001:db8:1::1
 D=lab6.example
-# multicast snooping would hold back the first solicitations
-ip -n "$SW" link set br0 type bridge mcast_snooping 0
-
-# vm6_add NAME MAC — a node namespace with eth0 (MAC) cabled into the
-# switch; DAD off before the link comes up, so clients can bind at once.
-vm6_add() {
-        local ns=$P$1
-        ns_add "$1" &&
-                ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 \
-                        net.ipv6.conf.default.accept_dad=0 &&
-                ip -n "$ns" link add eth0 address "$2" type veth peer name "v-$1" netns "$SW" &&
-                ip netns exec "$ns" sysctl -q -w net.ipv6.conf.eth0.accept_dad=0 &&
-                ip -n "$SW" link set "v-$1" master br0 up &&
-                ip -n "$ns" link set eth0 up || {
-                not_ok "node namespace $1 created"
-                exit 1
-        }
-}
-
-# The dhclient script applies the address (/128, as DHCPv6 gives it) and
-# never touches resolv.conf.
-cat >"$T/dhclient6.sh" <<'EOF'
-#!/bin/sh
-case "$reason" in
-BOUND6|RENEW6|REBIND6|REBOOT6)
-        echo "BOUND6 $new_ip6_address"
-        ip -6 addr replace "$new_ip6_address/128" dev "$interface" valid_lft "$new_max_life" \
-                preferred_lft "$new_preferred_life";;
-EXPIRE6|RELEASE6|STOP6)
-        [ -n "$old_ip6_address" ] && ip -6 addr del "$old_ip6_address/128" dev "$interface";;
-esac
-exit 0
-EOF
-chmod 755 "$T/dhclient6.sh"
-echo 'timeout 12;' >"$T/dhclient6.conf"
-
-# dhclient6 NS TAG — one `dhclient -6` run with a fresh lease file
-# ($T/TAG.leases); it stays in the background once bound. DUID-LL: a
-# DHCPv6 lease is keyed by DUID and IAID, so a fresh client with another
-# DUID would not get the address while the first lease lives (README). Leaves its output
-# in $T/TAG.out; prints the bound address (nothing when none).
-dhclient6() {
-        rm -f "$T/$2.leases"
-        ip netns exec "$1" timeout 30 dhclient -6 -1 -v -D LL -cf "$T/dhclient6.conf" -lf "$T/$2.leases" \
-                -pf "$T/$2.pid" -sf "$T/dhclient6.sh" eth0 >"$T/$2.out" 2>&1 </dev/null
-        sed -n 's/^BOUND6 //p' "$T/$2.out" | tail -n1
-}
-
-# dhcpcd6 NS TAG — dhcpcd for IPv6 in the background (its own mount
-# namespace: /run/dhcpcd and /var/lib/dhcpcd are private), log $T/TAG.log.
-# Sets DHCPCD_PID.
-printf 'duid\nnoipv4ll\nipv6only\npersistent\nnohook resolv.conf\n' >"$T/dhcpcd.conf"
-dhcpcd6() {
-        : >"$T/$2.log"
-        ip netns exec "$1" unshare -m --propagation private sh -c \
-                "mount -t tmpfs none /run && mount -t tmpfs none /var/lib/dhcpcd &&
-                 exec dhcpcd -f '$T/dhcpcd.conf' -c /bin/true -j '$T/$2.log' -d -6 -B -t 20 eth0" \
-                >>"$T/$2.log" 2>&1 </dev/null &
-        DHCPCD_PID=$!
-}
-
-# global6 NS — the global IPv6 addresses of eth0, space-separated.
-global6() {
-        ip -n "$1" -6 -o addr show dev eth0 scope global | awk '{print $4}' | tr '\n' ' ' | sed 's/ $//'
-}
-
-# has_global6 NS ADDR/LEN — true when eth0 of NS carries ADDR/LEN.
-has_global6() {
-        [[ " $(global6 "$1") " == *" $2 "* ]]
-}
-
-# server_leases IP — dnsmasq's lease lines of IP.
-server_leases() {
-        awk -v ip="$1" '$3 == ip' "$STATE/dnsmasq/leases" 2>/dev/null
-}
 
 # ---------------------------------------------------------------- the lab
 
@@ -134,7 +54,7 @@ check "rdisc6: MTU 1450" grep -Eq 'MTU *: *1450 bytes' "$T/rdisc6"
 got=$(dhclient6 "$N0" n0)
 check_eq "dhclient -6 on master-0's MAC gets exactly its address" "$IP0" "$got"
 [ "$got" == "$IP0" ] || diag "$(head -c 2000 "$T/n0.out")"
-while read -r line; do info "dhclient -6 lease: $line"; done < <(grep -E 'iaaddr|ia-na|client-id|server-id|domain-search' "$T/n0.leases")
+while read -r line; do info "dhclient -6 lease: $line"; done < <(dhclient6_lease_lines n0)
 info "server lease: $(server_leases "$IP0")"
 check "master-0's eth0 carries $IP0/128" has_global6 "$N0" "$IP0/128"
 check "dhclient -6 got the cluster's domain as search list" \
@@ -147,9 +67,7 @@ while read -r line; do info "dhcpcd: $line"; done < <(grep -Ei 'adding address|I
 info "server lease: $(server_leases "$IP1")"
 
 # The node resolves its own names over IPv6.
-# the on-link route comes from the RA (dhclient -6 does not wait for it)
-onlink() { [ -n "$(ip -n "$1" -6 route show 2001:db8:1::/64)" ]; }
-poll 10 onlink "$N0" ||
+poll 10 onlink6 "$N0" 2001:db8:1::/64 ||
         info "master-0 routes: $(ip -n "$N0" -6 route | tr '\n' ';')"
 check_dns "master-0 resolves its AAAA over IPv6" "$N0" $S6 master-0.c6.$D AAAA "$IP0"
 check_dns "master-0 resolves its PTR (ip6.arpa)" "$N0" $S6 "$IP0" -x "master-0.c6.$D."
@@ -200,7 +118,7 @@ check_eq "released worker-0: a fresh dhclient -6 gets nothing" "" "$got"
 check_eq "released worker-0: still no lease" "" "$(server_leases "$IPW")"
 
 # Still served: the other nodes, and master-0 again from a fresh client.
-kill "$(cat "$T/n0.pid" 2>/dev/null)" 2>/dev/null
+dhclient6_stop n0
 ip -n "$N0" -6 addr flush dev eth0 scope global
 check_eq "master-0 still gets its address after the release" "$IP0" "$(dhclient6 "$N0" n0-again)"
 

@@ -142,8 +142,8 @@ check_eq "fabric status lists no vx100 on hv3 any more" "" "$(fab_states hv3 vxl
 check "vm1 still pings vm2 after hv3 left" fab_ping vm1 "$IP2"
 
 # A second overlay over an IPv6 underlay.
-nctl_ok "network add lab6 (VNI 200, MTU 1400)" network add lab6 --cidr 203.0.113.0/24 --vni 200 \
-        --mtu 1400 --domain lab6.example
+nctl_ok "network add lab6 (VNI 200, MTU 1400, underlay family ipv6)" network add lab6 \
+        --cidr 203.0.113.0/24 --vni 200 --mtu 1400 --domain lab6.example --underlay-family ipv6
 fab_host_add v6a "${UL[v6a]}"
 fab_host_add v6b "${UL[v6b]}"
 nctl_ok "network attach lab6 v6a" network attach lab6 v6a

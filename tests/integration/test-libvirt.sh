@@ -93,7 +93,7 @@ d = load(sys.argv[1])
 want_disk = {
     "sno-master-0": "/dev/disk/by-path/pci-0000:04:00.0",
     "cmp-master-0": "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:0:0:0",
-    "builder": "/dev/disk/by-path/pci-0000:00:1f.2-ata-3",
+    "builder": "/dev/disk/by-path/pci-0000:00:1f.2-ata-3.0",
     "cmp-master-1": "/dev/disk/by-path/pci-0000:05:00.0",
     "legacy": None,
 }
@@ -135,11 +135,12 @@ expect_error "vm list --host 'Bad;Host': invalid" 1 invalid
 
 # ---------------------------------------------------------------- exports
 
-# export_check FORMAT CLUSTER — exports to $T/FORMAT-CLUSTER and compares
-# with the golden file (NETD_TEST_REGENERATE=1 rewrites it).
+# export_check FORMAT CLUSTER [FLAG...] — exports to $T/FORMAT-CLUSTER and
+# compares with the golden file (NETD_TEST_REGENERATE=1 rewrites it).
 export_check() {
         local f=$1 c=$2 out=$T/$1-$2 golden=$GOLDEN/$2.$1
-        nctl_ok "export $f $c" export "$f" "$c" || return
+        shift 2
+        nctl_ok "export $f $c $*" export "$f" "$c" "$@" || return
         cp "$T/out" "$out"
         if [ -n "${NETD_TEST_REGENERATE:-}" ]; then
                 cp "$out" "$golden"
@@ -151,11 +152,22 @@ export_check() {
                 diag "$(diff -u "$golden" "$out" | head -40)"
         fi
 }
-for c in sno cmp; do
-        for f in clusterinstance siteconfig inventory dnsmasq; do
-                export_check "$f" "$c"
-        done
+for f in clusterinstance siteconfig inventory dnsmasq; do
+        export_check "$f" sno
 done
+# cmp's master-1 is on hv2 (no --bmc) and master-2 has no VM: the ZTP
+# documents are refused, naming them, unless --allow-incomplete
+for f in clusterinstance siteconfig; do
+        nctl export "$f" cmp
+        expect_error "export $f cmp: invalid (values netd does not know)" 1 invalid
+        check "export $f cmp: nothing on stdout" [ ! -s "$T/out" ]
+        check "export $f cmp: the error names master-1's bmcAddress" \
+                grep -q "node master-1: bmcAddress unknown (host hv2 has no --bmc)" "$T/err"
+        check "export $f cmp: the error names master-2" grep -q "node master-2: bmcAddress, rootDeviceHints" "$T/err"
+        export_check "$f" cmp --allow-incomplete
+done
+export_check inventory cmp
+export_check dnsmasq cmp
 
 pycheck "exports are valid YAML whose BMC, UUID, MAC and disk fields are the fixture VMs'" \
         "$T" "$T/vms.json" <<'PY'
@@ -175,6 +187,7 @@ vm = vms["sno-master-0"]
 assert n["bmcAddress"] == "redfish-virtualmedia://192.0.2.250:8000/redfish/v1/Systems/" + vm["uuid"], n
 assert n["bootMACAddress"] == "52:54:00:00:0a:01" == vm["interfaces"][0]["mac"], n
 assert n["rootDeviceHints"]["deviceName"] == vm["root_disk"], n
+assert n["bootMode"] == "legacy", n  # SeaBIOS: no EFI loader in the domain
 assert n["nodeNetwork"]["interfaces"][0]["macAddress"] == "52:54:00:00:0a:01", n
 assert n["hostName"] == "master-0.sno.lab.example", n
 cmp = doc("clusterinstance-cmp")
@@ -182,22 +195,23 @@ nodes = {x["hostName"].split(".")[0]: x for x in cmp["spec"]["nodes"]}
 m0, m1, m2 = nodes["master-0"], nodes["master-1"], nodes["master-2"]
 assert m0["bmcAddress"].endswith("/Systems/" + vms["cmp-master-0"]["uuid"]), m0
 assert m0["rootDeviceHints"]["deviceName"] == "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:0:0:0", m0
-# hv2 has no --bmc: the BMC fields are left out, the disk is still known
-assert "bmcAddress" not in m1 and "bmcCredentialsName" not in m1, m1
+# hv2 has no --bmc: a placeholder, the disk is still known
+assert m1["bmcAddress"] == "CHANGE-ME-bmc-address", m1
+assert m1["rootDeviceHints"]["deviceName"] == vms["cmp-master-1"]["root_disk"], m1
 assert m1["bootMACAddress"] == "52:54:00:00:0b:02", m1
 # no VM at all carries master-2's MAC
-assert "bmcAddress" not in m2 and "rootDeviceHints" not in m2, m2
+assert m2["bmcAddress"] == "CHANGE-ME-bmc-address" and m2["bootMode"] == "CHANGE-ME-boot-mode", m2
 assert m2["bootMACAddress"] == "52:54:00:00:0b:03", m2
 assert cmp["spec"]["apiVIPs"] and cmp["spec"]["ingressVIPs"], cmp["spec"]
 sc = doc("siteconfig-cmp")
 assert sc["apiVersion"] == "ran.openshift.io/v1" and sc["kind"] == "SiteConfig"
 assert len(sc["spec"]["clusters"][0]["nodes"]) == 3
 inv = doc("inventory-cmp")
-hosts = inv["all"]["children"]["masters"]["hosts"]
+hosts = inv["all"]["children"]["nodes"]["children"]["masters"]["hosts"]
 assert sorted(hosts) == ["master-0", "master-1", "master-2"], hosts
 assert hosts["master-0"]["mac"] == "52:54:00:00:0b:01", hosts["master-0"]
 text = open(os.path.join(t, "clusterinstance-cmp")).read()
-assert "host hv2 has no --bmc" in text, "no comment for master-1"
+assert "master-1: host hv2 has no --bmc - placeholders" in text, "no comment for master-1"
 assert "no VM on a libvirt host has MAC 52:54:00:00:0b:03" in text, "no comment for master-2"
 PY
 check "export dnsmasq sno has the dhcp-host line" \

@@ -61,7 +61,7 @@ static inline u128 allocated_count(struct store *s) {
         struct netd_error err = {};
         struct capacity lab;
 
-        assert_int_equal(capacity_report(s, NULL, NULL, NULL, &lab, &err), 0);
+        assert_int_equal(capacity_report(s, NULL, 0, NULL, NULL, &lab, &err), 0);
         return lab.allocated;
 }
 

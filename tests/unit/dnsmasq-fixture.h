@@ -145,7 +145,8 @@ static inline void dt_network_add(const char *name, const char *cidr, const char
 static inline struct cluster *dt_cluster_allocate(const char *name, const char *network, const char *topology,
                                                   const struct node_mac *macs, size_t n_macs) {
         struct cluster_spec spec = {.name = name,
-                                    .network = network,
+                                    .networks = &network,
+                                    .n_networks = network ? 1 : 0,
                                     .topology = topology,
                                     .masters = -1,
                                     .workers = -1,

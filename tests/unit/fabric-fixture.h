@@ -31,12 +31,32 @@ static inline void net_add_fabric(struct store *s, const char *name, const char 
                 fail_msg("network_add %s: %s", name, err.message);
 }
 
-static inline void host_new(struct store *s, const char *name, const char *underlay) {
-        struct host_spec spec = {.name = name, .connect = "ip netns exec x", .underlay = underlay};
+/* A network with a VNI whose VXLAN runs over `family` ("ipv4", "ipv6"). */
+static inline void net_add_underlay(struct store *s, const char *name, const char *cidr, uint32_t vni,
+                                    const char *family) {
+        struct network_spec spec = {
+                .name = name, .cidr = cidr, .has_vni = true, .vni = vni, .underlay_family = family};
+        struct netd_error err = {};
+
+        if (network_add(s, &spec, NULL, &err) < 0)
+                fail_msg("network_add %s: %s", name, err.message);
+}
+
+/* A host with one underlay, or two (`underlay6` non-NULL). */
+static inline void host_new2(struct store *s, const char *name, const char *underlay, const char *underlay6) {
+        const char *underlays[] = {underlay, underlay6};
+        struct host_spec spec = {.name = name,
+                                 .connect = "ip netns exec x",
+                                 .underlays = underlays,
+                                 .n_underlays = underlay6 ? 2 : 1};
         struct netd_error err = {};
 
         if (host_add(s, &spec, NULL, &err) < 0)
                 fail_msg("host_add %s: %s", name, err.message);
+}
+
+static inline void host_new(struct store *s, const char *name, const char *underlay) {
+        host_new2(s, name, underlay, NULL);
 }
 
 static inline void attach(struct store *s, const char *network, const char *host, const char *uplink,

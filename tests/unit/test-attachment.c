@@ -136,8 +136,8 @@ static void test_attach_name_clashes(void **state) {
         net_add_fabric(s, "other", "198.51.100.0/24", 0, 0, "br0");
         net_add_fabric(s, "third", "203.0.113.0/24", 0, 0, "vx100");
         net_add_fabric(s, "fourth", "2001:db8::/64", 0, 0, NULL);
-        host_new(s, "hv1", "2001:db8::11");
-        host_new(s, "hv2", "2001:db8::12");
+        host_new2(s, "hv1", "198.51.100.11", "2001:db8::11");
+        host_new2(s, "hv2", "198.51.100.12", "2001:db8::12");
         attach(s, "lab", "hv1", "eth1", NULL);
 
         r = attachment_set(s, "other", "hv1", NULL, NULL, NULL, &err);
@@ -160,12 +160,65 @@ static void test_attach_name_clashes(void **state) {
         attach(s, "fourth", "hv1", "eth2", NULL);
 }
 
+/* A veth patch on the network's bridge holds the detach back (nothing
+ * changes); forced, the link goes too, and what the host loses is said. */
+static void test_detach_links(void **state) {
+        struct store *s = fixture_store(state);
+        struct netd_error err = {};
+        struct fobj *removed = NULL, *objs = NULL;
+        size_t n = 0, n_before = 0, n_after = 0;
+        char label[128];
+        int r;
+
+        net_add_fabric(s, "lab", "192.0.2.0/24", 100, 0, "brlab");
+        net_add_fabric(s, "other", "203.0.113.0/24", 0, 0, "brother");
+        host_new(s, "hv1", "198.51.100.11");
+        host_new(s, "hv2", "198.51.100.12");
+        attach(s, "lab", "hv1", NULL, NULL);
+        attach(s, "lab", "hv2", NULL, NULL);
+        attach(s, "other", "hv1", NULL, NULL);
+        assert_int_equal(link_add(s, "hv1", "veth", "vlv", "vbm", "brother", "brlab", &err), 0);
+        assert_int_equal(desired_list(s, "hv1", &objs, &n_before, &err), 0);
+        free(objs);
+
+        r = attachment_remove(s, "lab", "hv1", &err);
+        assert_error(r, &err, NETD_ECONFLICT,
+                     "network lab on host hv1: bridge brlab carries link vlv (peer vbm); remove it first");
+        err = (struct netd_error){};
+        r = attachment_detach(s, "other", "hv1", false, &removed, &n, &err);
+        assert_error(r, &err, NETD_ECONFLICT, "bridge brother carries link vlv (peer vbm)");
+        /* Nothing changed: still attached, the same desired state, no queue. */
+        assert_int_equal(desired_list(s, "hv1", &objs, &n_after, &err), 0);
+        free(objs);
+        assert_int_equal(n_after, n_before);
+        assert_int_equal(garbage_count(s, "hv1"), 0);
+
+        err = (struct netd_error){};
+        assert_int_equal(attachment_detach(s, "lab", "hv1", true, &removed, &n, &err), 0);
+        /* Dependents first: the flood entry, the VXLAN device, the link, the bridge. */
+        assert_int_equal(n, 4);
+        assert_string_equal(fobj_label(&removed[0], label, sizeof(label)), "fdb 198.51.100.12 on vx100");
+        assert_string_equal(fobj_label(&removed[1], label, sizeof(label)), "vx100");
+        assert_string_equal(fobj_label(&removed[2], label, sizeof(label)), "vlv peer vbm");
+        assert_string_equal(fobj_label(&removed[3], label, sizeof(label)), "brlab");
+        free(removed);
+        r = link_remove(s, "hv1", "vlv", &err);
+        assert_error(r, &err, NETD_ENOTFOUND, "host hv1 has no link vlv");
+        /* brother is now free of links: an ordinary detach. */
+        err = (struct netd_error){};
+        assert_int_equal(attachment_detach(s, "other", "hv1", false, &removed, &n, &err), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(removed[0].kind, FOBJ_BRIDGE);
+        free(removed);
+}
+
 int main(void) {
 #define T(t) cmocka_unit_test_setup_teardown(t, fixture_setup, fixture_teardown)
         const struct CMUnitTest tests[] = {
                 T(test_attach_detach),
                 T(test_attach_errors),
                 T(test_attach_name_clashes),
+                T(test_detach_links),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

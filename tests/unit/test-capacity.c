@@ -26,8 +26,12 @@ static void net_add(struct store *s, const struct network_spec *spec) {
 }
 
 static void alloc(struct store *s, const char *name, const char *network, const char *topology) {
-        struct cluster_spec spec = {
-                .name = name, .network = network, .topology = topology, .masters = -1, .workers = -1};
+        struct cluster_spec spec = {.name = name,
+                                    .networks = &network,
+                                    .n_networks = network ? 1 : 0,
+                                    .topology = topology,
+                                    .masters = -1,
+                                    .workers = -1};
         struct netd_error err = {};
 
         if (cluster_allocate(s, &spec, NULL, NULL, &err) < 0)
@@ -80,7 +84,7 @@ static void test_contract_example(void **state) {
         net_add(s, &lab);
         alloc(s, "sno", NULL, NULL);
         alloc(s, "mno", NULL, "mno");
-        assert_int_equal(capacity_report(s, NULL, &caps, &n, &total, &err), 0);
+        assert_int_equal(capacity_report(s, NULL, 0, &caps, &n, &total, &err), 0);
         assert_int_equal(n, 1);
         assert_string_equal(caps[0].name, "lab");
         assert_capacity(&caps[0], "254", "9", "8", "237", "2", "237", "47", "33");
@@ -91,7 +95,7 @@ static void test_contract_example(void **state) {
         assert_int_equal(cluster_release(s, "mno", NULL, &err), 0);
         free(caps);
         caps = NULL;
-        assert_int_equal(capacity_report(s, "lab", &caps, &n, NULL, &err), 0);
+        assert_int_equal(capacity_report(s, (const char *const[]){"lab"}, 1, &caps, &n, NULL, &err), 0);
         assert_capacity(&caps[0], "254", "9", "1", "244", "1", "244", "48", "34");
 }
 
@@ -115,7 +119,7 @@ static void test_overlapping_reserved(void **state) {
         size_t n;
 
         net_add(s, &spec);
-        assert_int_equal(capacity_report(s, "over", &caps, &n, NULL, &err), 0);
+        assert_int_equal(capacity_report(s, (const char *const[]){"over"}, 1, &caps, &n, NULL, &err), 0);
         assert_int_equal(n, 1);
         assert_capacity(&caps[0], "254", "51", "0", "203", "0", "203", "40", "29");
         assert_true(caps[0].utilization == 0.0);
@@ -127,6 +131,55 @@ static void test_overlapping_reserved(void **state) {
         assert_string_equal(addr_format(&c->nodes[0].ip, a, sizeof(a)), "198.51.100.6");
         assert_string_equal(addr_format(&c->nodes[4].ip, a, sizeof(a)), "198.51.100.51");
         assert_string_equal(addr_format(&c->ingress_vip, a, sizeof(a)), "198.51.100.53");
+}
+
+/* A dual-stack cluster holds one address per node on each network; each
+ * network counts it once, the lab once; what fits dual-stack is the fewer
+ * of the two. */
+static void test_dual_stack(void **state) {
+        struct store *s = fixture_store(state);
+        _cleanup_free_ struct capacity *caps = NULL;
+        struct capacity lab = {};
+        struct capacity_fits fits;
+        struct netd_error err = {};
+        size_t n = 0;
+
+        net_add(s, &(struct network_spec){.name = "v4", .cidr = "192.0.2.0/28", .domain = "lab.example"});
+        net_add(s, &(struct network_spec){.name = "v6", .cidr = "2001:db8::/64", .domain = "lab.example"});
+        struct cluster_spec ds = {.name = "ds",
+                                  .networks = (const char *const[]){"v4", "v6"},
+                                  .n_networks = 2,
+                                  .topology = "compact",
+                                  .masters = -1,
+                                  .workers = -1};
+        assert_int_equal(cluster_allocate(s, &ds, NULL, NULL, &err), 0);
+        alloc(s, "one", "v4", NULL);
+
+        assert_int_equal(capacity_report(s, (const char *const[]){"v4", "v6"}, 2, &caps, &n, &lab, &err), 0);
+        assert_int_equal(n, 2);
+        assert_string_equal(caps[0].name, "v4");
+        assert_true(caps[0].allocated == 6);
+        assert_true(caps[0].clusters == 2);
+        assert_true(caps[1].allocated == 5);
+        assert_true(caps[1].clusters == 1);
+        assert_true(lab.clusters == 2);
+        /* v4: 14 usable, 1 gateway, 6 held: 7 free. */
+        assert_true(caps[0].free == 7);
+        assert_true(capacity_dual_stack(caps, n, &fits));
+        assert_true(fits.sno == 7 && fits.compact == 1 && fits.mno == 1);
+        assert_false(capacity_dual_stack(caps, 1, &fits));
+        free(caps);
+        caps = NULL;
+
+        /* Two IPv4 networks are no dual-stack shape; a name twice is invalid. */
+        net_add(s, &(struct network_spec){.name = "w4", .cidr = "198.51.100.0/24", .domain = "lab.example"});
+        assert_int_equal(capacity_report(s, (const char *const[]){"v4", "w4"}, 2, &caps, &n, NULL, &err), 0);
+        assert_false(capacity_dual_stack(caps, n, &fits));
+        free(caps);
+        caps = NULL;
+        assert_int_equal(capacity_report(s, (const char *const[]){"v4", "v4"}, 2, &caps, &n, NULL, &err),
+                         NETD_EINVALID);
+        assert_string_equal(err.message, "network v4 is given twice");
 }
 
 static void test_ipv6_48_and_lab(void **state) {
@@ -158,7 +211,7 @@ static void test_ipv6_48_and_lab(void **state) {
         alloc(s, "mno", "lab", "mno");
         alloc(s, "c6", "v6", "compact");
 
-        assert_int_equal(capacity_report(s, NULL, &caps, &n, &total, &err), 0);
+        assert_int_equal(capacity_report(s, NULL, 0, &caps, &n, &total, &err), 0);
         assert_int_equal(n, 5);
         /* Ordered by name: lab, none, one, over, v6. */
         assert_string_equal(caps[0].name, "lab");
@@ -184,17 +237,16 @@ static void test_ipv6_48_and_lab(void **state) {
                         "172703688516374982810539");
 
         err = (struct netd_error){};
-        assert_int_equal(capacity_report(s, "nope", &caps, &n, &total, &err), NETD_ENOTFOUND);
+        assert_int_equal(capacity_report(s, (const char *const[]){"nope"}, 1, &caps, &n, &total, &err),
+                         NETD_ENOTFOUND);
         assert_string_equal(err.message, "network nope not found");
 }
 
 int main(void) {
 #define T(t) cmocka_unit_test_setup_teardown(t, fixture_setup, fixture_teardown)
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_finish),
-                T(test_contract_example),
-                T(test_overlapping_reserved),
-                T(test_ipv6_48_and_lab),
+                cmocka_unit_test(test_finish), T(test_contract_example), T(test_overlapping_reserved),
+                T(test_ipv6_48_and_lab),       T(test_dual_stack),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

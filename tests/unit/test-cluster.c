@@ -112,12 +112,14 @@ static void test_cluster_network_choice(void **state) {
         assert_int_equal(alloc_fail(s, &spec, &err), NETD_EINVALID);
         assert_string_equal(err.message, "cluster c: several networks exist (a, b); pass --network");
 
-        spec.network = "nope";
+        spec.networks = (const char *const[]){"nope"};
+        spec.n_networks = 1;
         err = (struct netd_error){};
         assert_int_equal(alloc_fail(s, &spec, &err), NETD_ENOTFOUND);
         assert_string_equal(err.message, "network nope not found");
 
-        spec.network = "b";
+        spec.networks = (const char *const[]){"b"};
+        spec.n_networks = 1;
         _cleanup_cluster_ struct cluster *c = alloc_spec(s, &spec, true);
         assert_string_equal(c->network, "b");
         assert_addr(&c->nodes[0].ip, "198.51.100.2");
@@ -142,7 +144,11 @@ static void test_cluster_invalid(void **state) {
         } cases[] = {
                 {{.name = "Big", .masters = -1, .workers = -1}, NETD_EINVALID, "cluster name \"Big\""},
                 {{.name = "a\nb", .masters = -1, .workers = -1}, NETD_EINVALID, "cluster name \"a\\x0ab\""},
-                {{.name = "c", .network = "la b", .masters = -1, .workers = -1},
+                {{.name = "c",
+                  .networks = (const char *const[]){"la b"},
+                  .n_networks = 1,
+                  .masters = -1,
+                  .workers = -1},
                  NETD_EINVALID,
                  "network name \"la b\""},
                 {{.name = "c", .topology = "ha", .masters = -1, .workers = -1},
@@ -231,8 +237,12 @@ static void test_cluster_idempotent(void **state) {
         assert_int_equal(addr_cmp(&again->api_vip, &first->api_vip), 0);
 
         /* Explicit network, explicit counts equal to the defaults, no MACs. */
-        struct cluster_spec same = {
-                .name = "c", .network = "lab", .topology = "mno", .masters = 3, .workers = 2};
+        struct cluster_spec same = {.name = "c",
+                                    .networks = (const char *const[]){"lab"},
+                                    .n_networks = 1,
+                                    .topology = "mno",
+                                    .masters = 3,
+                                    .workers = 2};
         again2 = alloc_spec(s, &same, false);
         assert_int_equal(again2->nodes[0].mac, m0);
         assert_true(allocated_count(s) == 7);
@@ -255,7 +265,8 @@ static void test_cluster_idempotent(void **state) {
         assert_non_null(strstr(err.message, "worker-1 has MAC 52:54:00:aa:bb:01, not 52:54:00:aa:bb:02"));
         net_add(s, "lab2", "198.51.100.0/24", NULL);
         differ = spec;
-        differ.network = "lab2";
+        differ.networks = (const char *const[]){"lab2"};
+        differ.n_networks = 1;
         err = (struct netd_error){};
         assert_int_equal(alloc_fail(s, &differ, &err), NETD_ECONFLICT);
         assert_non_null(strstr(err.message, "network lab, not lab2"));

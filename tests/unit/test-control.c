@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -32,6 +33,8 @@ struct fixture {
         size_t n_seen;
         struct request *kept;
         bool keep_next; /* keep (do not answer) the next cluster.show */
+        size_t n_dispatched;
+        size_t network_list_at; /* n_dispatched when a network.list came */
 };
 
 static void on_dispatch(struct request *r, const struct proto_command *cmd, struct json_object *args,
@@ -39,6 +42,9 @@ static void on_dispatch(struct request *r, const struct proto_command *cmd, stru
         struct fixture *f = userdata;
 
         (void)args;
+        f->n_dispatched++;
+        if (streq(cmd->name, "network.list"))
+                f->network_list_at = f->n_dispatched;
         if (f->n_seen < ARRAY_SIZE(f->seen))
                 strscpy(f->seen[f->n_seen++], sizeof(f->seen[0]), cmd->name);
         if (f->keep_next && streq(cmd->name, "cluster.show")) {
@@ -48,6 +54,17 @@ static void on_dispatch(struct request *r, const struct proto_command *cmd, stru
         }
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "command", json_object_new_string(cmd->name));
+        /* Big replies: 512 KiB for export.dnsmasq, 6 MiB for export.inventory. */
+        if (streq(cmd->name, "export.dnsmasq") || streq(cmd->name, "export.inventory")) {
+                size_t n = streq(cmd->name, "export.dnsmasq") ? 512 * 1024 : 6 * 1024 * 1024;
+                char *big = malloc(n + 1);
+
+                assert_non_null(big);
+                memset(big, 'x', n);
+                big[n] = '\0';
+                json_object_object_add(o, "text", json_object_new_string(big));
+                free(big);
+        }
         request_reply_ok(r, o);
 }
 
@@ -273,6 +290,166 @@ static void test_second_listener_refused(void **state) {
         assert_non_null(strstr(err.message, "another netd is listening there"));
 }
 
+static size_t count_lines(const char *s) {
+        size_t n = 0;
+
+        for (; (s = strchr(s, '\n')); s++)
+                n++;
+        return n;
+}
+
+/* A client that sends requests and never reads: closed once its unread
+ * replies pass 4 MiB, with what it did not read dropped. */
+static void test_unread_replies_close(void **state) {
+        struct fixture *f = *state;
+        _cleanup_close_ int fd = client_connect(f);
+        _cleanup_free_ char *buf = malloc(16 * 1024 * 1024);
+        int rcvbuf = 4096;
+        bool eof;
+
+        assert_non_null(buf);
+        assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)), 0);
+        for (int i = 0; i < 40; i++) {
+                static const char req[] = "{\"command\":\"export.dnsmasq\",\"args\":{\"cluster\":\"a\"}}\n";
+
+                if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0)
+                        break; /* closed by netd */
+                for (int j = 0; j < 5; j++)
+                        event_base_loop(f->base, EVLOOP_NONBLOCK);
+        }
+        /* Closed long before the 40 replies (20 MiB) were all queued. */
+        assert_true(f->n_seen < 16);
+        client_read(f, fd, buf, 16 * 1024 * 1024, -1, &eof);
+        assert_true(eof);
+        assert_true(count_lines(buf) < 16);
+}
+
+/* One reply bigger than the limit still goes out whole to a client that
+ * reads it. */
+static void test_one_big_reply_goes_out(void **state) {
+        struct fixture *f = *state;
+        _cleanup_close_ int fd = client_connect(f);
+        _cleanup_free_ char *buf = malloc(8 * 1024 * 1024);
+        bool eof;
+
+        assert_non_null(buf);
+        client_send(fd, "{\"command\":\"export.inventory\",\"args\":{\"cluster\":\"a\"}}\n");
+        client_read(f, fd, buf, 8 * 1024 * 1024, 1, &eof);
+        assert_false(eof);
+        assert_true(strlen(buf) > 6 * 1024 * 1024);
+        assert_int_equal(count_lines(buf), 1);
+}
+
+/* A client that pipelines many requests does not hold up another: its
+ * requests are answered a few at a time, the others' in between. */
+static void test_pipelining_client_takes_turns(void **state) {
+        struct fixture *f = *state;
+        _cleanup_close_ int a = client_connect(f), b = client_connect(f);
+        _cleanup_free_ char *many = malloc(1000 * 32);
+        char buf[4096];
+        size_t len = 0;
+        bool eof;
+
+        assert_non_null(many);
+        for (int i = 0; i < 1000; i++)
+                len += (size_t)sprintf(many + len, "{\"command\":\"ping\"}\n");
+        for (int i = 0; i < 10; i++)
+                event_base_loop(f->base, EVLOOP_NONBLOCK);
+        client_send(a, many);
+        client_send(b, "{\"command\":\"network.list\",\"args\":{}}\n");
+        client_read(f, b, buf, sizeof(buf), 1, &eof);
+        assert_non_null(strstr(buf, "\"command\":\"network.list\""));
+        /* b had its turn after at most a few of a's thousand requests. */
+        assert_in_range(f->network_list_at, 1, 3 * 32);
+        {
+                _cleanup_free_ char *got = malloc(1000 * 64);
+                size_t n = 0;
+
+                assert_non_null(got);
+                client_read(f, a, got, 1000 * 64, 1000, &eof);
+                for (const char *p = got; (p = strstr(p, "\"ping\"")); p++)
+                        n++;
+                assert_int_equal(n, 1000);
+        }
+}
+
+/* Past the per-uid cap (256) the least recently active idle connection
+ * makes room; one that just connected is not taken for an idle one. */
+static void test_connection_cap_closes_oldest_idle(void **state) {
+        struct fixture *f = *state;
+        enum { N = 256 };
+        int fds[N + 1];
+        char buf[4096];
+        bool eof;
+
+        for (int i = 0; i < N; i++) {
+                fds[i] = client_connect(f);
+                event_base_loop(f->base, EVLOOP_NONBLOCK);
+        }
+        for (int i = 0; i < 10; i++)
+                event_base_loop(f->base, EVLOOP_NONBLOCK);
+        /* The first one did something recently: not the oldest idle one. */
+        client_send(fds[0], "{\"command\":\"ping\",\"args\":{}}\n");
+        client_read(f, fds[0], buf, sizeof(buf), 1, &eof);
+        assert_false(eof);
+        usleep(1100 * 1000); /* past the grace period */
+        client_send(fds[0], "{\"command\":\"ping\",\"args\":{}}\n");
+        client_read(f, fds[0], buf, sizeof(buf), 1, &eof);
+        fds[N] = client_connect(f);
+        client_send(fds[N], "{\"command\":\"ping\",\"args\":{}}\n");
+        client_read(f, fds[N], buf, sizeof(buf), 1, &eof);
+        assert_false(eof);
+        assert_non_null(strstr(buf, "\"command\":\"ping\""));
+        /* fds[1] was the least recently active idle one: closed. */
+        client_read_for(f, fds[1], buf, sizeof(buf), -1, 500, &eof);
+        assert_true(eof);
+        client_read_for(f, fds[0], buf, sizeof(buf), -1, 100, &eof);
+        assert_false(eof);
+        client_read_for(f, fds[2], buf, sizeof(buf), -1, 100, &eof);
+        assert_false(eof);
+        for (int i = 0; i <= N; i++)
+                close(fds[i]);
+}
+
+/* Out of descriptors: accepting pauses; the reserve descriptor lets a
+ * connection of uid 0 in; once descriptors are free again, everyone is. */
+static void test_out_of_descriptors(void **state) {
+        struct fixture *f = *state;
+        struct rlimit old, low;
+        int fillers[64], n_fill = 0, a, b;
+        char buf[4096];
+        bool eof;
+
+        assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+        /* Every descriptor but one taken: the client's socket gets it,
+         * netd's accept has none. */
+        low = old;
+        low.rlim_cur = (rlim_t)dup(0);
+        close((int)low.rlim_cur);
+        low.rlim_cur += 1;
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+        a = client_connect(f);
+        while (n_fill < 64 && (fillers[n_fill] = dup(0)) >= 0)
+                n_fill++;
+        assert_true(dup(0) < 0 && errno == EMFILE);
+        /* Root (this test runs as root): let in on the reserve, answered. */
+        client_send(a, "{\"command\":\"ping\",\"args\":{}}\n");
+        client_read(f, a, buf, sizeof(buf), 1, &eof);
+        assert_false(eof);
+        assert_non_null(strstr(buf, "\"command\":\"ping\""));
+        /* Descriptors free again: the next client is served too. */
+        while (n_fill > 0)
+                close(fillers[--n_fill]);
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+        b = client_connect(f);
+        client_send(b, "{\"command\":\"ping\",\"args\":{}}\n");
+        client_read(f, b, buf, sizeof(buf), 1, &eof);
+        assert_false(eof);
+        assert_non_null(strstr(buf, "\"command\":\"ping\""));
+        close(a);
+        close(b);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_socket_mode, setup, teardown),
@@ -283,6 +460,11 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_half_closed_client_gets_answers, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_held_replies, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_second_listener_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_unread_replies_close, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_pipelining_client_takes_turns, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_one_big_reply_goes_out, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_connection_cap_closes_oldest_idle, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_out_of_descriptors, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

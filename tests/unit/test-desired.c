@@ -64,34 +64,57 @@ static void test_desired_vxlan_three_hosts(void **state) {
         assert_error(r, &err, NETD_ENOTFOUND, "host hv9 not found");
 }
 
+/* A network's VXLAN runs over the underlays of its family: a host with
+ * both families floods over IPv4 on one network and over IPv6 on the
+ * other; a host without the family cannot attach. */
 static void test_desired_ipv6_underlay(void **state) {
         struct store *s = fixture_store(state);
         const char *const hv6[] = {
                 "{\"kind\":\"bridge\",\"name\":\"br-lab\"}",
-                "{\"kind\":\"vxlan\",\"name\":\"vx7\",\"master\":\"br-lab\",\"vni\":7,\"local\":\"2001:db8::"
-                "6\","
-                "\"dstport\":4789}",
-                "{\"kind\":\"fdb\",\"dev\":\"vx7\",\"remote\":\"2001:db8::7\"}",
-        };
-        const char *const hv1[] = {
-                "{\"kind\":\"bridge\",\"name\":\"br-lab\"}",
+                "{\"kind\":\"bridge\",\"name\":\"br-lab6\"}",
                 "{\"kind\":\"vxlan\",\"name\":\"vx7\",\"master\":\"br-lab\",\"vni\":7,\"local\":\"198.51.100."
-                "1\","
-                "\"dstport\":4789}",
-                "{\"kind\":\"fdb\",\"dev\":\"vx7\",\"remote\":\"198.51.100.2\"}",
+                "6\",\"dstport\":4789}",
+                "{\"kind\":\"vxlan\",\"name\":\"vx8\",\"master\":\"br-lab6\",\"vni\":8,\"local\":\"2001:db8::"
+                "6\",\"dstport\":4789}",
+                "{\"kind\":\"fdb\",\"dev\":\"vx7\",\"remote\":\"198.51.100.1\"}",
+                "{\"kind\":\"fdb\",\"dev\":\"vx8\",\"remote\":\"2001:db8::7\"}",
         };
+        const char *const hv7[] = {
+                "{\"kind\":\"bridge\",\"name\":\"br-lab6\"}",
+                "{\"kind\":\"vxlan\",\"name\":\"vx8\",\"master\":\"br-lab6\",\"vni\":8,\"local\":\"2001:db8::"
+                "7\",\"dstport\":4789}",
+                "{\"kind\":\"fdb\",\"dev\":\"vx8\",\"remote\":\"2001:db8::6\"}",
+        };
+        struct netd_error err = {};
+        int r;
 
-        net_add_fabric(s, "lab", "192.0.2.0/24", 7, 0, NULL);
+        net_add_underlay(s, "lab", "192.0.2.0/24", 7, "ipv4");
+        net_add_underlay(s, "lab6", "203.0.113.0/24", 8, "ipv6");
         host_new(s, "hv1", "198.51.100.1");
-        host_new(s, "hv2", "198.51.100.2");
-        host_new(s, "hv6", "2001:db8::6");
+        host_new2(s, "hv6", "198.51.100.6", "2001:db8::6");
         host_new(s, "hv7", "2001:db8::7");
         attach(s, "lab", "hv1", NULL, NULL);
-        attach(s, "lab", "hv2", NULL, NULL);
         attach(s, "lab", "hv6", NULL, NULL);
-        attach(s, "lab", "hv7", NULL, NULL);
+        attach(s, "lab6", "hv6", NULL, NULL);
+        attach(s, "lab6", "hv7", NULL, NULL);
         assert_desired(s, "hv6", hv6, N(hv6));
-        assert_desired(s, "hv1", hv1, N(hv1));
+        assert_desired(s, "hv7", hv7, N(hv7));
+
+        r = attachment_set(s, "lab", "hv7", NULL, NULL, NULL, &err);
+        assert_error(r, &err, NETD_EINVALID,
+                     "network lab on host hv7: host hv7 has no ipv4 underlay, and network lab runs its VXLAN"
+                     " over ipv4");
+        err = (struct netd_error){};
+        r = attachment_set(s, "lab6", "hv1", NULL, NULL, NULL, &err);
+        assert_error(r, &err, NETD_EINVALID, "host hv1 has no ipv6 underlay");
+        /* Nothing changed. */
+        assert_desired(s, "hv7", hv7, N(hv7));
+
+        /* An IPv6 underlay added later makes it possible. */
+        struct host_spec add6 = {
+                .name = "hv1", .underlays = (const char *const[]){"2001:db8::1"}, .n_underlays = 1};
+        assert_int_equal(host_set(s, &add6, NULL, NULL, &err), 0);
+        attach(s, "lab6", "hv1", NULL, NULL);
 }
 
 static void test_desired_mtu_and_bridge_names(void **state) {

@@ -122,8 +122,11 @@ static void networks_init(void) {
                 net_ptrs[i] = &nets[i];
 }
 
+/* ip2: the address on the cluster's second network (dual-stack); reuses:
+ * "CLUSTER/NODE" of a reused node (its MAC and addresses given as its
+ * owner's). */
 struct node_fixture {
-        const char *name, *mac, *ip;
+        const char *name, *mac, *ip, *ip2, *reuses;
 };
 
 #define MAX_NODES 8
@@ -152,6 +155,18 @@ static void cluster_init(struct cluster_fixture *f, const char *name, const char
                         strncmp(nodes[i].name, "master-", 7) == 0 ? "master" : "worker");
                 assert_int_equal(mac_parse(nodes[i].mac, &nd->mac, NULL), 0);
                 nd->ip = ip(nodes[i].ip);
+                if (nodes[i].ip2) {
+                        nd->ips[nd->n_ips++] = nd->ip;
+                        nd->ips[nd->n_ips++] = ip(nodes[i].ip2);
+                }
+                if (nodes[i].reuses) {
+                        const char *slash = strchr(nodes[i].reuses, '/');
+
+                        assert_non_null(slash);
+                        strscpy(nd->reuses_node, sizeof(nd->reuses_node), slash + 1);
+                        snprintf(nd->reuses_cluster, sizeof(nd->reuses_cluster), "%.*s",
+                                 (int)(slash - nodes[i].reuses), nodes[i].reuses);
+                }
                 if (streq(nd->role, "master"))
                         f->c.masters++;
                 else
@@ -159,13 +174,47 @@ static void cluster_init(struct cluster_fixture *f, const char *name, const char
         }
 }
 
+/* The cluster's networks as the store lists them: the primary one (its
+ * singular fields), and a second one for a dual-stack cluster. */
+static void cluster_networks_set(struct cluster_fixture *f, const char *network2, const char *api2,
+                                 const char *ingress2) {
+        struct cluster_network *n = f->c.networks;
+
+        for (size_t i = 0; i < f->c.n_nodes; i++)
+                if (f->nodes[i].n_ips == 0)
+                        f->nodes[i].ips[f->nodes[i].n_ips++] = f->nodes[i].ip;
+        strscpy(n[0].name, sizeof(n[0].name), f->c.network);
+        n[0].api_vip = f->c.api_vip;
+        n[0].ingress_vip = f->c.ingress_vip;
+        f->c.n_networks = 1;
+        if (!network2)
+                return;
+        strscpy(n[1].name, sizeof(n[1].name), network2);
+        n[1].api_vip = ip(api2);
+        n[1].ingress_vip = ip(ingress2);
+        f->c.n_networks = 2;
+}
+
 static void node_boot_set(struct node *nd, enum node_boot boot, const char *value) {
         nd->boot = boot;
         strscpy(nd->boot_value, sizeof(nd->boot_value), value);
 }
 
-enum { CL_SNO4, CL_COMPACT4, CL_MNO4, CL_SNO6, CL_COMPACT6, N_CLUSTERS };
-static const char *const cluster_case[N_CLUSTERS] = {"sno4", "compact4", "mno4", "sno6", "compact6"};
+enum {
+        CL_SNO4,
+        CL_COMPACT4,
+        CL_MNO4,
+        CL_SNO6,
+        CL_COMPACT6,
+        CL_DS,    /* dual-stack compact, IPv4 primary */
+        CL_DSSNO, /* dual-stack SNO, IPv6 primary */
+        CL_HUB,   /* seed 003: an SNO hub on mno's worker-1 */
+        CL_DSHUB, /* a dual-stack SNO on ds's master-2 */
+        CL_MIX,   /* compact: two own masters, one reused from compact */
+        N_CLUSTERS
+};
+static const char *const cluster_case[N_CLUSTERS] = {"sno4", "compact4", "mno4", "sno6",  "compact6",
+                                                     "ds",   "dssno6",   "hub4", "dshub", "mix4"};
 static struct cluster_fixture clusters[N_CLUSTERS];
 
 static void clusters_init(void) {
@@ -195,6 +244,40 @@ static void clusters_init(void) {
                                                    {"master-1", "52:54:00:00:06:21", "2001:db8:1::21"},
                                                    {"master-2", "52:54:00:00:06:22", "2001:db8:1::22"},
                                                    {0}});
+        cluster_init(&clusters[CL_DS], "ds", "lab", "lab.example", TOPOLOGY_COMPACT, "192.0.2.33",
+                     "192.0.2.34",
+                     (const struct node_fixture[]){
+                             {"master-0", "52:54:00:00:0d:30", "192.0.2.30", "2001:db8:1::30"},
+                             {"master-1", "52:54:00:00:0d:31", "192.0.2.31", "2001:db8:1::31"},
+                             {"master-2", "52:54:00:00:0d:32", "192.0.2.32", "2001:db8:1::32"},
+                             {0}});
+        cluster_init(&clusters[CL_DSSNO], "dssno6", "v6", "v6.example", TOPOLOGY_SNO, "2001:db8:1::40",
+                     "2001:db8:1::40",
+                     (const struct node_fixture[]){
+                             {"master-0", "52:54:00:00:0d:40", "2001:db8:1::40", "192.0.2.40"}, {0}});
+        cluster_init(&clusters[CL_HUB], "hub", "dyn", "lab.example", TOPOLOGY_SNO, "198.51.100.14",
+                     "198.51.100.14",
+                     (const struct node_fixture[]){
+                             {"master-0", "52:54:00:00:01:14", "198.51.100.14", NULL, "mno/worker-1"}, {0}});
+        cluster_init(&clusters[CL_DSHUB], "dshub", "lab", "lab.example", TOPOLOGY_SNO, "192.0.2.32",
+                     "192.0.2.32",
+                     (const struct node_fixture[]){
+                             {"master-0", "52:54:00:00:0d:32", "192.0.2.32", "2001:db8:1::32", "ds/master-2"},
+                             {0}});
+        cluster_init(&clusters[CL_MIX], "mix", "lab", "lab.example", TOPOLOGY_COMPACT, "192.0.2.52",
+                     "192.0.2.53",
+                     (const struct node_fixture[]){
+                             {"master-0", "52:54:00:00:00:50", "192.0.2.50"},
+                             {"master-1", "52:54:00:00:00:51", "192.0.2.51"},
+                             {"master-2", "52:54:00:00:00:22", "192.0.2.22", NULL, "compact/master-2"},
+                             {0}});
+        /* the store's lists (the single-stack ones too); the clusters above
+         * have none, so the generators read their singular fields */
+        cluster_networks_set(&clusters[CL_DS], "v6", "2001:db8:1::33", "2001:db8:1::34");
+        cluster_networks_set(&clusters[CL_DSSNO], "lab", "192.0.2.40", "192.0.2.40");
+        cluster_networks_set(&clusters[CL_HUB], NULL, NULL, NULL);
+        cluster_networks_set(&clusters[CL_DSHUB], "v6", "2001:db8:1::32", "2001:db8:1::32");
+        cluster_networks_set(&clusters[CL_MIX], NULL, NULL, NULL);
         /* boot overrides: an iPXE script, a PXE file */
         node_boot_set(&clusters[CL_COMPACT4].nodes[1], NODE_BOOT_IPXE_SCRIPT,
                       "http://192.0.2.1:8080/compact/master-1.ipxe");
@@ -591,6 +674,116 @@ static void test_cluster_semantics(void **state) {
         }
 }
 
+/* Dual-stack: both families in every text, each option on its side. */
+static void test_cluster_dualstack(void **state) {
+        (void)state;
+        const struct cluster *ds = &clusters[CL_DS].c, *sno = &clusters[CL_DSSNO].c;
+        _cleanup_free_ char *hosts = dnsmasq_conf_hosts(ds), *dhcp = dnsmasq_conf_dhcp_hosts(ds),
+                            *opts = dnsmasq_conf_dhcp_opts(ds), *conf = dnsmasq_conf_cluster(ds);
+        _cleanup_free_ char *sno_hosts = dnsmasq_conf_hosts(sno), *sno_dhcp = dnsmasq_conf_dhcp_hosts(sno),
+                            *sno_opts = dnsmasq_conf_dhcp_opts(sno), *sno_conf = dnsmasq_conf_cluster(sno);
+
+        /* one DHCP line per node with both families, IPv4 first whatever
+         * the primary family */
+        assert_string_equal(dhcp,
+                            "52:54:00:00:0d:30,set:cl-ds,set:nd-ds.master-0,192.0.2.30,[2001:db8:1::30]\n"
+                            "52:54:00:00:0d:31,set:cl-ds,set:nd-ds.master-1,192.0.2.31,[2001:db8:1::31]\n"
+                            "52:54:00:00:0d:32,set:cl-ds,set:nd-ds.master-2,192.0.2.32,[2001:db8:1::32]\n");
+        assert_string_equal(
+                sno_dhcp,
+                "52:54:00:00:0d:40,set:cl-dssno6,set:nd-dssno6.master-0,192.0.2.40,[2001:db8:1::40]\n");
+        /* A and AAAA for every name: one hosts line per address; the VIPs
+         * of both families */
+        assert_string_equal(hosts, "192.0.2.30 master-0.ds.lab.example\n"
+                                   "2001:db8:1::30 master-0.ds.lab.example\n"
+                                   "192.0.2.31 master-1.ds.lab.example\n"
+                                   "2001:db8:1::31 master-1.ds.lab.example\n"
+                                   "192.0.2.32 master-2.ds.lab.example\n"
+                                   "2001:db8:1::32 master-2.ds.lab.example\n"
+                                   "192.0.2.33 api.ds.lab.example api-int.ds.lab.example\n"
+                                   "2001:db8:1::33 api.ds.lab.example api-int.ds.lab.example\n");
+        /* SNO: the api names join the node's line in each family (the
+         * node's name first: both PTRs are the node's) */
+        assert_string_equal(
+                sno_hosts,
+                "2001:db8:1::40 master-0.dssno6.v6.example api.dssno6.v6.example "
+                "api-int.dssno6.v6.example\n"
+                "192.0.2.40 master-0.dssno6.v6.example api.dssno6.v6.example api-int.dssno6.v6.example\n");
+        /* options: the search list for DHCPv6, domain and host names for
+         * DHCPv4 (option: lines never apply to DHCPv6 and back) */
+        assert_string_equal(opts, "tag:cl-ds,option6:domain-search,ds.lab.example\n"
+                                  "tag:cl-ds,option:domain-name,ds.lab.example\n"
+                                  "tag:nd-ds.master-0,12,master-0\n"
+                                  "tag:nd-ds.master-1,12,master-1\n"
+                                  "tag:nd-ds.master-2,12,master-2\n");
+        assert_non_null(strstr(sno_opts, "tag:cl-dssno6,option6:domain-search,dssno6.v6.example\n"));
+        assert_non_null(strstr(sno_opts, "\ntag:nd-dssno6.master-0,12,master-0\n"));
+        /* external: both families on one host-record, one address= each */
+        assert_non_null(strstr(conf, "\nhost-record=master-1.ds.lab.example,192.0.2.31,2001:db8:1::31\n"));
+        assert_non_null(strstr(
+                conf, "\nhost-record=api.ds.lab.example,api-int.ds.lab.example,192.0.2.33,2001:db8:1::33\n"));
+        assert_non_null(strstr(conf, "\naddress=/apps.ds.lab.example/192.0.2.34\n"
+                                     "address=/apps.ds.lab.example/2001:db8:1::34\n"));
+        assert_non_null(strstr(sno_conf, "\nhost-record=master-0.dssno6.v6.example,api.dssno6.v6.example,"
+                                         "api-int.dssno6.v6.example,192.0.2.40,2001:db8:1::40\n"));
+        assert_null(strstr(sno_conf, "host-record=api."));
+        assert_non_null(strstr(sno_conf, "\naddress=/apps.dssno6.v6.example/2001:db8:1::40\n"
+                                         "address=/apps.dssno6.v6.example/192.0.2.40\n"));
+}
+
+/* A reused node: no DHCP entry, no hosts line, no host-record (a second
+ * PTR for the owner's address); its names and the API names on it are
+ * answered without a PTR (address=, the responder in managed mode). */
+static void test_cluster_reuse(void **state) {
+        (void)state;
+        const struct cluster *hub = &clusters[CL_HUB].c, *dshub = &clusters[CL_DSHUB].c,
+                             *mix = &clusters[CL_MIX].c;
+        _cleanup_free_ char *hosts = dnsmasq_conf_hosts(hub), *dhcp = dnsmasq_conf_dhcp_hosts(hub),
+                            *opts = dnsmasq_conf_dhcp_opts(hub), *conf = dnsmasq_conf_cluster(hub);
+        _cleanup_free_ char *ds_hosts = dnsmasq_conf_hosts(dshub), *ds_dhcp = dnsmasq_conf_dhcp_hosts(dshub),
+                            *ds_conf = dnsmasq_conf_cluster(dshub);
+        _cleanup_free_ char *mix_hosts = dnsmasq_conf_hosts(mix), *mix_dhcp = dnsmasq_conf_dhcp_hosts(mix),
+                            *mix_opts = dnsmasq_conf_dhcp_opts(mix), *mix_conf = dnsmasq_conf_cluster(mix);
+
+        assert_string_equal(hosts, "");
+        assert_string_equal(dhcp, "");
+        assert_string_equal(opts, "");
+        assert_string_equal(conf, "# Cluster hub. Generated by netd; do not edit: netd rewrites this file.\n"
+                                  "address=/master-0.hub.lab.example/198.51.100.14\n"
+                                  "address=/api.hub.lab.example/198.51.100.14\n"
+                                  "address=/api-int.hub.lab.example/198.51.100.14\n"
+                                  "address=/apps.hub.lab.example/198.51.100.14\n");
+        assert_string_equal(ds_hosts, "");
+        assert_string_equal(ds_dhcp, "");
+        assert_non_null(strstr(ds_conf, "\naddress=/master-0.dshub.lab.example/192.0.2.32\n"
+                                        "address=/master-0.dshub.lab.example/2001:db8:1::32\n"
+                                        "address=/api.dshub.lab.example/192.0.2.32\n"
+                                        "address=/api-int.dshub.lab.example/192.0.2.32\n"
+                                        "address=/api.dshub.lab.example/2001:db8:1::32\n"
+                                        "address=/api-int.dshub.lab.example/2001:db8:1::32\n"));
+        assert_null(strstr(ds_conf, "host-record="));
+        assert_null(strstr(ds_conf, "dhcp-"));
+        /* own nodes as usual next to a reused one */
+        assert_string_equal(mix_hosts, "192.0.2.50 master-0.mix.lab.example\n"
+                                       "192.0.2.51 master-1.mix.lab.example\n"
+                                       "192.0.2.52 api.mix.lab.example api-int.mix.lab.example\n");
+        assert_null(strstr(mix_dhcp, "52:54:00:00:00:22"));
+        assert_null(strstr(mix_dhcp, "master-2"));
+        assert_null(strstr(mix_opts, "master-2"));
+        assert_non_null(strstr(mix_conf, "\ndhcp-ignore-names=tag:cl-mix\n"));
+        assert_non_null(strstr(mix_conf,
+                               "\nhost-record=api.mix.lab.example,api-int.mix.lab.example,192.0.2.52\n"
+                               "address=/master-2.mix.lab.example/192.0.2.22\n"
+                               "address=/apps.mix.lab.example/192.0.2.53\n"));
+        assert_null(strstr(mix_conf, "host-record=master-2"));
+        /* the owners' texts keep the only DHCP entry and PTR of the machine */
+        _cleanup_free_ char *owner_dhcp = dnsmasq_conf_dhcp_hosts(&clusters[CL_MNO4].c);
+        _cleanup_free_ char *owner_hosts = dnsmasq_conf_hosts(&clusters[CL_MNO4].c);
+        assert_non_null(
+                strstr(owner_dhcp, "\n52:54:00:00:01:14,set:cl-mno,set:nd-mno.worker-1,198.51.100.14\n"));
+        assert_non_null(strstr(owner_hosts, "\n198.51.100.14 worker-1.mno.lab.example\n"));
+}
+
 /* External mode as dnsmasq reads it: a conf-dir holding every snippet. */
 static void test_conf_dir(void **state) {
         (void)state;
@@ -694,6 +887,28 @@ static void test_cluster_injection(void **state) {
         f = clusters[CL_COMPACT4];
         f.c.nodes = f.nodes;
         f.nodes[0].boot = (enum node_boot)7;
+        assert_cluster_refused(&f.c);
+        /* addresses: two of one family (a dhcp-host line takes one of
+         * each), one unset, more than the networks, none at all */
+        f = clusters[CL_DS];
+        f.c.nodes = f.nodes;
+        f.nodes[1].ips[1] = ip("192.0.2.99");
+        assert_cluster_refused(&f.c);
+        f = clusters[CL_DS];
+        f.c.nodes = f.nodes;
+        f.nodes[2].ips[1] = (struct addr){0};
+        assert_cluster_refused(&f.c);
+        f = clusters[CL_DS];
+        f.c.nodes = f.nodes;
+        f.nodes[0].n_ips = CLUSTER_NETWORKS_MAX + 1;
+        assert_cluster_refused(&f.c);
+        f = clusters[CL_DS];
+        f.c.nodes = f.nodes;
+        f.c.n_networks = CLUSTER_NETWORKS_MAX + 1;
+        assert_cluster_refused(&f.c);
+        f = clusters[CL_SNO4];
+        f.c.nodes = f.nodes;
+        f.nodes[0].ip = (struct addr){0};
         assert_cluster_refused(&f.c);
         /* the value of "network" is not used */
         f = clusters[CL_COMPACT4];
@@ -903,7 +1118,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_main_conf),         cmocka_unit_test(test_main_domains),
                 cmocka_unit_test(test_networks_conf),     cmocka_unit_test(test_cluster_files),
-                cmocka_unit_test(test_cluster_semantics), cmocka_unit_test(test_conf_dir),
+                cmocka_unit_test(test_cluster_semantics), cmocka_unit_test(test_cluster_dualstack),
+                cmocka_unit_test(test_cluster_reuse),     cmocka_unit_test(test_conf_dir),
                 cmocka_unit_test(test_cluster_injection), cmocka_unit_test(test_network_injection),
                 cmocka_unit_test(test_network_dhcp),      cmocka_unit_test(test_network_dhcp_injection),
         };

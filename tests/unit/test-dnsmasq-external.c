@@ -247,6 +247,60 @@ static void test_dhcp_settings(void **state _unused_) {
         assert_no_tmp();
 }
 
+/* A dual-stack cluster (an IPv4 and an IPv6 network on one interface) and
+ * a dual-stack SNO reusing one of its nodes, as the store allocates them:
+ * the snippets pass the real `dnsmasq --test` before they are put in
+ * place; the reused machine keeps its one dhcp-host line and PTR. */
+static void test_dualstack_reuse(void **state _unused_) {
+        static const char *const networks[] = {"lab", "lab6"};
+        static const struct node_reuse reuse[] = {{"master-0", "ds", "master-2"}};
+        struct cluster_spec ds_spec = {.name = "ds",
+                                       .networks = networks,
+                                       .n_networks = 2,
+                                       .topology = "compact",
+                                       .masters = -1,
+                                       .workers = -1,
+                                       .macs = compact_macs,
+                                       .n_macs = ARRAY_SIZE(compact_macs)};
+        struct cluster_spec hub_spec = {.name = "hub",
+                                        .networks = networks,
+                                        .n_networks = 2,
+                                        .reuses = reuse,
+                                        .n_reuses = 1,
+                                        .masters = -1,
+                                        .workers = -1};
+        struct done_state st = {0};
+        struct netd_error err = {0};
+        _cleanup_cluster_ struct cluster *ds = NULL, *hub = NULL;
+        _cleanup_free_ char *nets = NULL, *ds_text = NULL, *hub_text = NULL;
+        bool created = false;
+
+        reload_counted();
+        dt_network_add("lab6", "2001:db8:1::/64", "lab.example", "br-lab");
+        dt_new();
+        dt_sync(false, &st, 0);
+        nets = conf_read(DNSMASQ_NETWORKS_CONF);
+        golden_check_in("dnsmasq", "external-networks-ds", nets);
+
+        if (cluster_allocate(dt.f->s, &ds_spec, &ds, &created, &err) < 0)
+                fail_msg("cluster_allocate ds: %s", err.message);
+        assert_int_equal(dnsmasq_cluster_set(dt.d, ds, NULL, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        if (cluster_allocate(dt.f->s, &hub_spec, &hub, &created, &err) < 0)
+                fail_msg("cluster_allocate hub: %s", err.message);
+        assert_int_equal(dnsmasq_cluster_set(dt.d, hub, NULL, dt_done, &st, &err), 0);
+        dt_wait_done(&st, 0);
+        assert_int_equal(reloads(), 3);
+        ds_text = conf_read("ds.conf");
+        hub_text = conf_read("hub.conf");
+        golden_check_in("dnsmasq", "external-ds", ds_text);
+        golden_check_in("dnsmasq", "external-dshub", hub_text);
+        assert_non_null(strstr(ds_text, "\ndhcp-host=52:54:00:00:01:02,set:cl-ds,set:nd-ds.master-2,"));
+        assert_null(strstr(hub_text, "52:54:00:00:01:02"));
+        assert_null(strstr(hub_text, "host-record="));
+        assert_no_tmp();
+}
+
 /* A snippet that fails `dnsmasq --test` is not installed. */
 static void test_failed_test(void **state _unused_) {
         struct done_state st = {0};
@@ -324,6 +378,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_sync_only_ours, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cluster_set_remove, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_dhcp_settings, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_dualstack_reuse, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_failed_test, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_failed_reload, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netd's DNS responder (netd/dnsmasq/dnsmasq-responder.c): what its zone
  * answers for the names dnsmasq forwards (the `*.apps` wildcards, the
- * other family of a known name, the readiness name), the longest cluster
+ * other family of a known name, both families of a dual-stack name, the
+ * names of reused nodes, the readiness name), the longest cluster
  * suffix winning, zones replaced and removed; and a round trip over UDP on
  * 127.0.0.1, where a packet not worth answering gets no reply. */
 #include <setjmp.h>
@@ -55,6 +56,35 @@ static void x_init(struct cluster_fixture *f) {
         f->c.ingress_vip = ip("2001:db8::11");
         f->c.nodes = f->nodes;
         f->c.n_nodes = 1;
+}
+
+/* ds.lab.example: dual-stack compact (IPv6 primary), and master-2 the
+ * machine of another cluster's node (`--reuse`, no hosts line: the
+ * responder answers its names). */
+static void ds_init(struct cluster_fixture *f) {
+        static const char *const v4[] = {"192.0.2.40", "192.0.2.41", "198.51.100.7"};
+        static const char *const v6[] = {"2001:db8::40", "2001:db8::41", "2001:db8::7"};
+
+        memset(f, 0, sizeof(*f));
+        strscpy(f->c.name, sizeof(f->c.name), "ds");
+        strscpy(f->c.domain, sizeof(f->c.domain), "lab.example");
+        for (size_t i = 0; i < 3; i++) {
+                struct node *nd = &f->nodes[i];
+
+                snprintf(nd->name, sizeof(nd->name), "master-%zu", i);
+                nd->ip = nd->ips[0] = ip(v6[i]);
+                nd->ips[1] = ip(v4[i]);
+                nd->n_ips = 2;
+        }
+        strscpy(f->nodes[2].reuses_cluster, sizeof(f->nodes[2].reuses_cluster), "other");
+        strscpy(f->nodes[2].reuses_node, sizeof(f->nodes[2].reuses_node), "worker-0");
+        f->c.api_vip = f->c.networks[0].api_vip = ip("2001:db8::50");
+        f->c.ingress_vip = f->c.networks[0].ingress_vip = ip("2001:db8::51");
+        f->c.networks[1].api_vip = ip("192.0.2.50");
+        f->c.networks[1].ingress_vip = ip("192.0.2.51");
+        f->c.n_networks = 2;
+        f->c.nodes = f->nodes;
+        f->c.n_nodes = 3;
 }
 
 struct responder_state {
@@ -185,6 +215,33 @@ static void test_zone_replace_remove(void **state) {
         assert_string_equal(lookup(r, DNSMASQ_RESPONDER_READY_NAME, AF_INET), "127.0.0.1");
 }
 
+/* Dual-stack names answer A and AAAA, reused nodes' names like the rest. */
+static void test_dualstack_reuse(void **state) {
+        struct dnsmasq_responder *r = ((struct responder_state *)*state)->r;
+        struct netd_error err = {0};
+        struct cluster_fixture ds;
+
+        ds_init(&ds);
+        assert_int_equal(dnsmasq_responder_zone_set(r, &ds.c, &err), 0);
+        assert_string_equal(lookup(r, "master-1.ds.lab.example", AF_INET6), "2001:db8::41");
+        assert_string_equal(lookup(r, "master-1.ds.lab.example", AF_INET), "192.0.2.41");
+        assert_string_equal(lookup(r, "master-2.ds.lab.example", AF_INET6), "2001:db8::7");
+        assert_string_equal(lookup(r, "master-2.ds.lab.example", AF_INET), "198.51.100.7");
+        assert_string_equal(lookup(r, "api.ds.lab.example", AF_INET6), "2001:db8::50");
+        assert_string_equal(lookup(r, "api-int.ds.lab.example", AF_INET), "192.0.2.50");
+        assert_string_equal(lookup(r, "console.apps.ds.lab.example", AF_INET6), "2001:db8::51");
+        assert_string_equal(lookup(r, "console.apps.ds.lab.example", AF_INET), "192.0.2.51");
+        assert_string_equal(lookup(r, "master-3.ds.lab.example", AF_INET), "-");
+        /* one family only: the other is NODATA */
+        ds.c.n_networks = 1;
+        ds.nodes[0].n_ips = 1;
+        assert_int_equal(dnsmasq_responder_zone_set(r, &ds.c, &err), 0);
+        assert_string_equal(lookup(r, "master-0.ds.lab.example", AF_INET6), "2001:db8::40");
+        assert_string_equal(lookup(r, "master-0.ds.lab.example", AF_INET), "");
+        assert_string_equal(lookup(r, "x.apps.ds.lab.example", AF_INET), "");
+        assert_string_equal(lookup(r, "api.ds.lab.example", AF_INET), "");
+}
+
 /* ---- over UDP ---- */
 
 static int client_socket(unsigned port) {
@@ -265,6 +322,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_longest_suffix, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_zone_replace_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_dualstack_reuse, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_udp, setup, teardown),
         };
 

@@ -26,6 +26,7 @@ struct fake {
         struct transport t;
         const char *fail; /* answer every call with this error */
         bool down;        /* not connected */
+        bool connecting;  /* not connected, no error yet */
         bool hold;        /* keep calls unanswered until freed */
         unsigned calls;
         transport_done_fn held_done;
@@ -112,11 +113,13 @@ static bool fake_state(struct transport *t, char *error, size_t size) {
         struct fake *f = (struct fake *)t;
 
         strscpy(error, size, f->down ? "agent exited" : "");
-        return !f->down;
+        return !f->down && !f->connecting;
 }
 
 static int fake_connect(struct transport *t) {
-        return ((struct fake *)t)->down ? NETD_EUNAVAILABLE : 1;
+        struct fake *f = (struct fake *)t;
+
+        return f->down ? NETD_EUNAVAILABLE : f->connecting ? 0 : 1;
 }
 
 static struct json_object *fake_status(struct transport *t, char *error, size_t size) {
@@ -184,7 +187,8 @@ struct lab {
 static int setup(void **state) {
         struct host_spec spec = {.name = "hv1",
                                  .connect = "ip netns exec hv1",
-                                 .underlay = "198.51.100.1",
+                                 .underlays = (const char *const[]){"198.51.100.1"},
+                                 .n_underlays = 1,
                                  .libvirt = "test:///default"};
         struct network_spec net = {.name = "lab", .cidr = "192.0.2.0/24"};
         struct netd_error err = {0};
@@ -352,7 +356,7 @@ static void test_pass_failures(void **state) {
         l->agent->calls = 0;
         fabric_pass_request(l->h, on_pass, &a);
         assert_int_equal(a.calls, 3);
-        assert_string_equal(a.error, "agent exited");
+        assert_string_equal(a.error, "host hv1: agent exited");
         assert_int_equal(l->agent->calls, 0);
         assert_false(fabric_host_connected(l->h));
 }
@@ -376,7 +380,7 @@ static void test_pass_host_removed(void **state) {
         assert_string_equal(a.error, "");
         assert_string_equal(a.states, "bridge=ok address=ok");
         assert_int_equal(b.calls, 1);
-        assert_string_equal(b.error, "host removed");
+        assert_string_equal(b.error, "host hv1: host removed");
         l->f.hosts = NULL;
 
         /* At libvirt's removal, before the agent's. */
@@ -425,22 +429,69 @@ static void test_status(void **state) {
         fabric_status(&l->f, on_hosts, &a);
         assert_int_equal(a.calls, 1);
         assert_string_equal(calls_log, "agent check bridge address;libvirt check libvirt-network;");
-        assert_non_null(strstr(a.text, "{\"name\":\"hv1\",\"connected\":true,\"error\":null,\"objects\":["
+        assert_non_null(strstr(a.text, "{\"name\":\"hv1\",\"connected\":true,\"state\":\"connected\","
+                                       "\"error\":null,\"objects\":["
                                        "{\"kind\":\"bridge\",\"name\":\"br-lab\",\"label\":\"br-lab\","
                                        "\"detail\":\"\",\"state\":\"missing\"}"));
+        /* What tells an object apart is its detail. */
+        assert_non_null(strstr(a.text, "\"label\":\"192.0.2.1/24 on br-lab\",\"detail\":\"192.0.2.1/24\""));
         assert_non_null(strstr(a.text, "\"libvirt\":{\"uri\":\"fake:///\",\"connected\":true}}]"));
 
         /* A host whose agent is fine but whose libvirt is not says so. */
         l->libvirt->down = true;
         fabric_status(&l->f, on_hosts, &a);
         assert_int_equal(a.calls, 2);
-        assert_non_null(strstr(a.text, "\"connected\":true,\"error\":\"libvirt: agent exited\""));
+        assert_non_null(strstr(a.text, "\"connected\":true,\"state\":\"connected\","
+                                       "\"error\":\"host hv1: libvirt: agent exited\""));
+
+        /* A libvirt call that fails leaves its objects out, nothing else. */
+        l->libvirt->down = false;
+        l->libvirt->fail = "libvirt did not answer within 1 s";
+        fabric_status(&l->f, on_hosts, &a);
+        assert_int_equal(a.calls, 3);
+        assert_non_null(strstr(a.text, "\"label\":\"192.0.2.1/24 on br-lab\""));
+        assert_null(strstr(a.text, "libvirt-network"));
+        l->libvirt->fail = NULL;
+        l->libvirt->down = true;
 
         fabric_stats(&l->f, on_stats, &st);
         assert_string_equal(st.name, "hv1");
         assert_true(st.connected);
         assert_true(st.has_libvirt);
         assert_false(st.libvirt_connected);
+}
+
+/* A host's state: connecting (no error yet), connected, failed with its
+ * reason and its name; a status never waits for a connecting host. */
+static void test_host_states(void **state) {
+        struct lab *l = *state;
+        struct hosts_answer a = {0};
+        enum fabric_host_state st;
+        char error[256];
+
+        l->agent->connecting = true;
+        assert_int_equal(fabric_host_status(&l->f, "hv1", error, sizeof(error), &st), 0);
+        assert_int_equal(st, FABRIC_HOST_CONNECTING);
+        assert_string_equal(error, "");
+        fabric_status(&l->f, on_hosts, &a);
+        assert_int_equal(a.calls, 1);
+        assert_non_null(strstr(a.text, "\"connected\":false,\"state\":\"connecting\",\"error\":null"));
+        assert_int_equal(l->agent->calls, 0);
+
+        l->agent->connecting = false;
+        l->agent->down = true;
+        assert_int_equal(fabric_host_status(&l->f, "hv1", error, sizeof(error), &st), 0);
+        assert_int_equal(st, FABRIC_HOST_FAILED);
+        assert_string_equal(error, "host hv1: agent exited");
+        assert_string_equal(fabric_host_state_to_string(st), "failed");
+        fabric_status(&l->f, on_hosts, &a);
+        assert_non_null(strstr(
+                a.text, "\"connected\":false,\"state\":\"failed\",\"error\":\"host hv1: agent exited\""));
+
+        l->agent->down = false;
+        assert_int_equal(fabric_host_status(&l->f, "hv1", error, sizeof(error), &st), 0);
+        assert_int_equal(st, FABRIC_HOST_CONNECTED);
+        assert_int_equal(fabric_host_status(&l->f, "hv9", error, sizeof(error), &st), NETD_ENOTFOUND);
 }
 
 static void on_ports(struct json_object *ports, int code, const char *message, void *userdata) {
@@ -471,7 +522,7 @@ static void test_ops(void **state) {
         assert_string_equal(a.text, "0 [\"vnet0\"]");
         assert_string_equal(calls_log, "agent ports;");
         fabric_foreign_ports(&l->f, "hv9", "br-lab", on_ports, &a);
-        assert_string_equal(a.text, "-6 host not connected");
+        assert_string_equal(a.text, "-6 host not found");
 
         calls_log[0] = '\0';
         fabric_domains(&l->f, NULL, on_domains, &a);
@@ -496,6 +547,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_pass_failures, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_pass_host_removed, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_host_states, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_ops, setup, teardown),
         };
 

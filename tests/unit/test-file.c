@@ -95,7 +95,8 @@ static void test_write_read(void **state _unused_) {
         text = read_text(p);
         assert_string_equal(text, "one\ntwo\n");
         assert_int_equal(stat(p, &st), 0);
-        assert_int_equal(st.st_mode & 0777, 0644);
+        assert_int_equal(st.st_mode & 0777, FILE_MODE);
+        assert_int_equal(st.st_gid, geteuid() == 0 ? file_group() : getegid());
         /* an existing file is truncated */
         assert_int_equal(file_write(p, "3", &err), 0);
         again = read_text(p);
@@ -208,9 +209,11 @@ static void test_planted_links(void **state _unused_) {
         assert_int_equal(symlink(victim, link1), 0);
         assert_int_equal(symlink(victim, link2), 0);
 
-        /* file_write refuses to follow it */
-        assert_int_equal(file_write(link1, "evil\n", &err), NETD_EINTERNAL);
+        /* file_write refuses to follow it, and says so */
+        assert_int_equal(file_write(link1, "evil\n", &err), NETD_EINVALID);
         assert_int_equal(errno, ELOOP);
+        assert_non_null(strstr(err.message, link1));
+        assert_non_null(strstr(err.message, "is a symbolic link"));
         text = read_text(victim);
         assert_string_equal(text, "precious\n");
         free(text);
@@ -240,7 +243,7 @@ static void test_temp_unique(void **state _unused_) {
         assert_false(file_name_is_temp(".x.conf"));
         assert_true(file_name_is_temp(".x.tmp"));
         assert_int_equal(stat(a, &st), 0);
-        assert_int_equal(st.st_mode & 0777, 0644);
+        assert_int_equal(st.st_mode & 0777, FILE_MODE);
         assert_int_equal(unlink(a), 0);
         assert_int_equal(unlink(b), 0);
 }
@@ -266,6 +269,133 @@ static void test_header_mark(void **state _unused_) {
         assert_false(file_has_header_mark(missing, mark));
 }
 
+/* file_own(): netd's mode and group, never through a symlink or on a
+ * FIFO; created only when asked. */
+static void test_own(void **state _unused_) {
+        _cleanup_free_ char *p = tmp_path("own"), *victim = tmp_path("own-victim"),
+                            *link = tmp_path("own-link"), *fifo = tmp_path("own-fifo"),
+                            *missing = tmp_path("own-missing"), *text = NULL;
+        struct netd_error err = {0};
+        struct stat st;
+
+        assert_int_equal(file_own(missing, false, &err), NETD_ENOTFOUND);
+        assert_int_equal(lstat(missing, &st), -1);
+        assert_int_equal(file_own(p, true, &err), 0);
+        assert_int_equal(stat(p, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        assert_int_equal(st.st_mode & 0777, FILE_MODE);
+        /* an existing file too loose is tightened */
+        assert_int_equal(chmod(p, 0666), 0);
+        assert_int_equal(file_own(p, false, &err), 0);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 0777, FILE_MODE);
+
+        assert_int_equal(file_write(victim, "precious\n", NULL), 0);
+        assert_int_equal(chmod(victim, 0604), 0);
+        assert_int_equal(symlink(victim, link), 0);
+        err = (struct netd_error){0};
+        assert_int_equal(file_own(link, true, &err), NETD_EINVALID);
+        assert_non_null(strstr(err.message, link));
+        assert_non_null(strstr(err.message, "symbolic link"));
+        assert_int_equal(stat(victim, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0604);
+        text = read_text(victim);
+        assert_string_equal(text, "precious\n");
+
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        err = (struct netd_error){0};
+        assert_int_equal(file_own(fifo, true, &err), NETD_EINVALID);
+        assert_non_null(strstr(err.message, "not a regular file"));
+}
+
+/* A state directory: real, ours, writable by no one else. */
+static void test_dir_check(void **state _unused_) {
+        _cleanup_free_ char *d = tmp_path("state"), *link = tmp_path("state-link"),
+                            *file = tmp_path("state-file");
+        struct netd_error err = {0};
+
+        assert_int_equal(mkdir(d, 0755), 0);
+        assert_int_equal(chmod(d, 0755), 0);
+        assert_int_equal(file_dir_check("state directory", d, &err), 0);
+        assert_int_equal(chmod(d, 0750), 0);
+        assert_int_equal(file_dir_check("state directory", d, &err), 0);
+
+        assert_int_equal(chmod(d, 0757), 0);
+        assert_int_equal(file_dir_check("state directory", d, &err), NETD_EINVALID);
+        assert_non_null(strstr(err.message, d));
+        assert_non_null(strstr(err.message, "writable by others"));
+        assert_int_equal(chmod(d, 0775), 0);
+        err = (struct netd_error){0};
+        assert_int_equal(file_dir_check("state directory", d, &err), NETD_EINVALID);
+        assert_non_null(strstr(err.message, "writable by its group"));
+        assert_int_equal(chmod(d, 0755), 0);
+
+        assert_int_equal(symlink(d, link), 0);
+        err = (struct netd_error){0};
+        assert_int_equal(file_dir_check("state directory", link, &err), NETD_EINVALID);
+        assert_non_null(strstr(err.message, "symbolic link"));
+        assert_int_equal(file_write(file, "x", NULL), 0);
+        err = (struct netd_error){0};
+        assert_int_equal(file_dir_check("state directory", file, &err), NETD_EINVALID);
+        assert_non_null(strstr(err.message, "not a directory"));
+        if (geteuid() == 0) {
+                assert_int_equal(chown(d, 65534, 0), 0);
+                err = (struct netd_error){0};
+                assert_int_equal(file_dir_check("state directory", d, &err), NETD_EINVALID);
+                assert_non_null(strstr(err.message, "owned by uid 65534"));
+                assert_int_equal(chown(d, 0, 0), 0);
+        }
+}
+
+/* A file that already holds the text is left alone (a full disk needs no
+ * room for it), only its mode is set; a different text replaces it. */
+static void test_write_atomic_unchanged(void **state _unused_) {
+        _cleanup_free_ char *p = tmp_path("same"), *text = NULL;
+        struct netd_error err = {0};
+        struct stat st1, st2;
+
+        assert_int_equal(file_write_atomic(p, "a\n", &err), 0);
+        assert_int_equal(chmod(p, 0644), 0);
+        assert_int_equal(stat(p, &st1), 0);
+        assert_int_equal(file_write_atomic(p, "a\n", &err), 0);
+        assert_int_equal(stat(p, &st2), 0);
+        assert_int_equal(st1.st_ino, st2.st_ino);
+        assert_int_equal(st2.st_mode & 0777, FILE_MODE);
+        assert_int_equal(file_write_atomic(p, "b\n", &err), 0);
+        assert_int_equal(stat(p, &st2), 0);
+        assert_int_not_equal(st1.st_ino, st2.st_ino);
+        text = read_text(p);
+        assert_string_equal(text, "b\n");
+        assert_false(dotfile_left());
+}
+
+/* file_rewrite(): the same file (inode), the new text, never through a
+ * symlink. */
+static void test_rewrite(void **state _unused_) {
+        _cleanup_free_ char *p = tmp_path("rewrite"), *victim = tmp_path("rewrite-victim"),
+                            *link = tmp_path("rewrite-link"), *text = NULL, *short_text = NULL;
+        struct netd_error err = {0};
+        struct stat st1, st2;
+
+        assert_int_equal(file_write(p, "port=12345\nx\n", NULL), 0);
+        assert_int_equal(stat(p, &st1), 0);
+        assert_int_equal(file_rewrite(p, "port=54321\nxy\n", &err), 0);
+        assert_int_equal(stat(p, &st2), 0);
+        assert_int_equal(st1.st_ino, st2.st_ino);
+        text = read_text(p);
+        assert_string_equal(text, "port=54321\nxy\n");
+        assert_int_equal(file_rewrite(p, "p\n", &err), 0);
+        short_text = read_text(p);
+        assert_string_equal(short_text, "p\n");
+
+        assert_int_equal(file_write(victim, "precious\n", NULL), 0);
+        assert_int_equal(symlink(victim, link), 0);
+        assert_int_equal(file_rewrite(link, "evil\n", &err), NETD_EINVALID);
+        free(text);
+        text = read_text(victim);
+        assert_string_equal(text, "precious\n");
+}
+
 static int rm_entry(const char *path, const struct stat *st _unused_, int flag _unused_,
                     struct FTW *ftw _unused_) {
         return remove(path);
@@ -286,7 +416,9 @@ int main(void) {
                 cmocka_unit_test(test_read_missing), cmocka_unit_test(test_write_missing_dir),
                 cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_write_atomic_failed_rename),
                 cmocka_unit_test(test_header_mark),  cmocka_unit_test(test_planted_links),
-                cmocka_unit_test(test_temp_unique),
+                cmocka_unit_test(test_temp_unique),  cmocka_unit_test(test_own),
+                cmocka_unit_test(test_dir_check),    cmocka_unit_test(test_write_atomic_unchanged),
+                cmocka_unit_test(test_rewrite),
         };
 
         return cmocka_run_group_tests(tests, setup, teardown);

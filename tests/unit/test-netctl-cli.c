@@ -41,7 +41,7 @@ static void test_cli_parse(void **state _unused_) {
         cli_done(&cli);
 
         /* Global options anywhere; the output format from the command's own flag. */
-        parse_ok(&cli, "{\"network\":\"lab\"}",
+        parse_ok(&cli, "{\"networks\":[\"lab\"]}",
                  ARGC("--socket", "/tmp/s", "report", "capacity", "--csv", "--network", "lab"),
                  ARGV("--socket", "/tmp/s", "report", "capacity", "--csv", "--network", "lab"));
         assert_string_equal(cli.socket, "/tmp/s");
@@ -263,9 +263,8 @@ static void test_cli_usage_errors_set(void **state _unused_) {
               "network", "add", "lab", "--cidr", "192.0.2.0/24", "--mtu", "none");
         FAILS("netctl: usage: network add: --boot-server needs a value\nTry 'netctl network add --help'.\n",
               "network", "add", "lab", "--cidr", "192.0.2.0/24", "--boot-server");
-        FAILS("netctl: usage: node set: give one of --ipxe-script, --boot-file or --boot\nTry 'netctl node "
-              "set "
-              "--help'.\n",
+        FAILS("netctl: usage: node set: nothing to change: give at least one of --ipxe-script, --boot-file, "
+              "--boot, --bmc-address, --root-disk or --boot-mode\nTry 'netctl node set --help'.\n",
               "node", "set", "sno", "master-0");
         FAILS("netctl: usage: node set: --ipxe-script and --boot exclude each other: give one of "
               "--ipxe-script, "

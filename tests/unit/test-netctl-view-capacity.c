@@ -18,6 +18,9 @@ static void test_capacity_text(void **state _unused_) {
         netctl_check(view_capacity_text, "capacity", "{}", "capacity");
         netctl_check(view_capacity_text, "capacity-big6", "{\"network\": \"big6\"}", "capacity-big6");
         netctl_check(view_capacity_text, "capacity-edges", "{}", "capacity-edges");
+        /* One IPv4 and one IPv6 network: what fits dual-stack on both. */
+        netctl_check(view_capacity_text, "capacity-dual", "{\"networks\": [\"lab\", \"lab6\"]}",
+                     "capacity-dual");
         netctl_check_json(view_capacity_text,
                           "{\"networks\": [], \"lab\": {\"total\": \"0\", \"reserved\": \"0\", "
                           "\"allocated\": \"0\", \"free\": \"0\", \"clusters\": \"0\"}}",
@@ -27,6 +30,7 @@ static void test_capacity_text(void **state _unused_) {
 static void test_capacity_json(void **state _unused_) {
         netctl_check(view_capacity_json, "capacity", "{}", "capacity-json");
         netctl_check(view_capacity_json, "capacity-edges", "{}", "capacity-edges-json");
+        netctl_check(view_capacity_json, "capacity-dual", "{}", "capacity-dual-json");
 }
 
 static void test_capacity_csv(void **state _unused_) {

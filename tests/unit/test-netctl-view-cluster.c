@@ -26,6 +26,11 @@ static void test_cluster_show(void **state _unused_) {
         netctl_check(view_cluster_text, "cluster-show-big", "{\"name\": \"big\"}", "cluster-show-big");
         netctl_check(view_cluster_text, "cluster-show-sno", "{\"name\": \"sno\"}", "cluster-show-sno");
         netctl_check(view_cluster_text, "cluster-show-six", "{\"name\": \"six\"}", "cluster-show-six");
+        /* Dual-stack: both families, primary first; a hub that reuses
+         * another cluster's worker (REUSES) on a /32 machine network, with
+         * the facts node set recorded. */
+        netctl_check(view_cluster_text, "cluster-show-dual", "{\"name\": \"ds\"}", "cluster-show-dual");
+        netctl_check(view_cluster_text, "node-set-facts", "{\"name\": \"hub\"}", "cluster-show-hub");
         netctl_check_malformed(view_cluster_text, "{\"name\": \"big\"}",
                                "malformed reply from netd: no cluster object");
 }
@@ -51,6 +56,9 @@ static void test_cluster_node_set(void **state _unused_) {
         netctl_check(view_cluster_node_set_text, "node-set-network",
                      "{\"cluster\": \"sno\", \"node\": \"master-0\", \"boot\": \"network\"}",
                      "node-set-network");
+        netctl_check(view_cluster_node_set_text, "node-set-facts",
+                     "{\"cluster\": \"hub\", \"node\": \"master-0\", \"boot_mode\": \"uefi\"}",
+                     "node-set-facts");
         netctl_check_json(view_cluster_node_set_text,
                           "{\"name\": \"sno\", \"nodes\": [{\"name\": \"master-0\"}]}",
                           "{\"cluster\": \"sno\", \"node\": \"master-0\", \"boot\": \"network\"}",
@@ -67,6 +75,11 @@ static void test_cluster_released(void **state _unused_) {
                      "cluster-released-cmp");
         netctl_check(view_cluster_released_text, "cluster-released-sno", "{\"name\": \"sno\"}",
                      "cluster-released-sno");
+        /* Both families; a hub's reused address stays with its owner. */
+        netctl_check(view_cluster_released_text, "cluster-released-dual", "{\"name\": \"ds\"}",
+                     "cluster-released-dual");
+        netctl_check(view_cluster_released_text, "cluster-released-hub", "{\"name\": \"hub\"}",
+                     "cluster-released-hub");
         netctl_check_malformed(view_cluster_released_text, "{\"nodes\": 3}",
                                "malformed reply from netd: no cluster object");
 }

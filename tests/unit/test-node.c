@@ -205,6 +205,64 @@ static void test_node_set_boot(void **state) {
         assert_int_equal(node_boot_rows(f), 0);
 }
 
+/* Facts about a node's machine, for the exports: set, kept apart from the
+ * boot instructions, forgotten with none/auto. */
+static void test_node_set_facts(void **state) {
+        struct fixture *f = *state;
+        struct store *s = f->s;
+        struct netd_error err = {};
+
+        lab_add(s);
+        cluster_free(alloc(s, "c", "compact", -1, -1));
+        struct node_change set = {.cluster = "c",
+                                  .node = "master-1",
+                                  .bmc_address =
+                                          "redfish-virtualmedia+http://192.0.2.5:8000/redfish/v1/Systems/a1",
+                                  .root_disk = "/dev/disk/by-path/pci-0000:00:1f.2-ata-1.0",
+                                  .boot_mode = "uefi-secure"};
+        _cleanup_cluster_ struct cluster *before = NULL, *after = NULL;
+        assert_int_equal(node_set(s, &set, &before, &after, &err), 0);
+        const struct node *nd = cluster_find_node(after, "master-1");
+        assert_string_equal(nd->bmc_address, set.bmc_address);
+        assert_string_equal(nd->root_disk, set.root_disk);
+        assert_int_equal(nd->boot_mode, NODE_BOOT_MODE_UEFI_SECURE);
+        assert_int_equal(nd->boot, NODE_BOOT_NETWORK);
+        assert_string_equal(cluster_find_node(before, "master-1")->bmc_address, "");
+        assert_string_equal(cluster_find_node(after, "master-0")->bmc_address, "");
+
+        /* One fact at a time leaves the others; a boot change leaves them all. */
+        struct node_change mode = {.cluster = "c",
+                                   .node = "master-1",
+                                   .boot_mode = "legacy",
+                                   .ipxe_script = "http://192.0.2.9/re.ipxe"};
+        _cleanup_cluster_ struct cluster *c2 = NULL;
+        assert_int_equal(node_set(s, &mode, NULL, &c2, &err), 0);
+        nd = cluster_find_node(c2, "master-1");
+        assert_int_equal(nd->boot_mode, NODE_BOOT_MODE_LEGACY);
+        assert_string_equal(nd->root_disk, set.root_disk);
+        assert_int_equal(nd->boot, NODE_BOOT_IPXE_SCRIPT);
+
+        /* Other metal3 schemes are BMCs too. */
+        struct node_change idrac = {
+                .cluster = "c",
+                .node = "master-2",
+                .bmc_address = "idrac-virtualmedia://192.0.2.6/redfish/v1/Systems/System.Embedded.1"};
+        assert_int_equal(node_set(s, &idrac, NULL, NULL, &err), 0);
+
+        struct node_change forget = {.cluster = "c",
+                                     .node = "master-1",
+                                     .bmc_address = "none",
+                                     .root_disk = "none",
+                                     .boot_mode = "auto"};
+        _cleanup_cluster_ struct cluster *c3 = NULL;
+        assert_int_equal(node_set(s, &forget, NULL, &c3, &err), 0);
+        nd = cluster_find_node(c3, "master-1");
+        assert_string_equal(nd->bmc_address, "");
+        assert_string_equal(nd->root_disk, "");
+        assert_int_equal(nd->boot_mode, NODE_BOOT_MODE_UNKNOWN);
+        assert_int_equal(nd->boot, NODE_BOOT_IPXE_SCRIPT);
+}
+
 static void test_node_set_errors(void **state) {
         struct fixture *f = *state;
         struct store *s = f->s;
@@ -222,14 +280,44 @@ static void test_node_set_errors(void **state) {
         } cases[] = {
                 {{.cluster = "c", .node = "master-0"},
                  NETD_EINVALID,
-                 "cluster c: node master-0: give exactly one of --ipxe-script, --boot-file and --boot "
-                 "network"},
+                 "cluster c: node master-0: nothing to change; give --ipxe-script, --boot-file, --boot "
+                 "network, --bmc-address, --root-disk or --boot-mode"},
                 {{.cluster = "c", .node = "master-0", .ipxe_script = "http://h/a", .boot_file = "a"},
                  NETD_EINVALID,
-                 "give exactly one of"},
+                 "give at most one of"},
                 {{.cluster = "c", .node = "master-0", .boot = "network", .boot_file = "a"},
                  NETD_EINVALID,
-                 "give exactly one of"},
+                 "give at most one of"},
+                {{.cluster = "c", .node = "master-0", .bmc_address = "http://192.0.2.9/redfish"},
+                 NETD_EINVALID,
+                 "cluster c: node master-0: BMC address \"http://192.0.2.9/redfish\": http is not a BMC "
+                 "scheme "
+                 "metal3 knows"},
+                {{.cluster = "c", .node = "master-0", .bmc_address = "redfish+http://"},
+                 NETD_EINVALID,
+                 "cluster c: node master-0: BMC address"},
+                {{.cluster = "c", .node = "master-0", .bmc_address = "redfish+http://h:1/x\nbmcAddress: y"},
+                 NETD_EINVALID,
+                 "cluster c: node master-0: BMC address"},
+                {{.cluster = "c", .node = "master-0", .bmc_address = "redfish+ftp://h:1/x"},
+                 NETD_EINVALID,
+                 "redfish+ftp is not a BMC scheme metal3 knows"},
+                {{.cluster = "c", .node = "master-0", .root_disk = "/etc/shadow"},
+                 NETD_EINVALID,
+                 "cluster c: node master-0: root disk \"/etc/shadow\" is not a device path"},
+                {{.cluster = "c", .node = "master-0", .root_disk = "/dev/../etc/shadow"},
+                 NETD_EINVALID,
+                 "is not a device path"},
+                {{.cluster = "c", .node = "master-0", .root_disk = "/dev/sda two"},
+                 NETD_EINVALID,
+                 "is not a device path"},
+                {{.cluster = "c", .node = "master-0", .boot_mode = "bios"},
+                 NETD_EINVALID,
+                 "cluster c: node master-0: boot mode \"bios\" is not one of uefi, uefi-secure, legacy, "
+                 "auto"},
+                {{.cluster = "c", .node = "master-0", .boot_mode = "uefi", .boot_file = "/etc/shadow"},
+                 NETD_EINVALID,
+                 "boot file \"/etc/shadow\""},
                 {{.cluster = "c", .node = "master-0", .boot = "pxe"},
                  NETD_EINVALID,
                  "cluster c: node master-0: --boot \"pxe\": the only value is \"network\""},
@@ -283,7 +371,11 @@ static void test_node_set_errors(void **state) {
         /* IPv6 networks have no DHCP boot (yet). */
         struct network_spec v6 = {.name = "lab6", .cidr = "2001:db8::/64"};
         assert_int_equal(network_add(s, &v6, NULL, &err), 0);
-        struct cluster_spec spec = {.name = "six", .network = "lab6", .masters = -1, .workers = -1};
+        struct cluster_spec spec = {.name = "six",
+                                    .networks = (const char *const[]){"lab6"},
+                                    .n_networks = 1,
+                                    .masters = -1,
+                                    .workers = -1};
         cluster_free(alloc_spec(s, &spec, true));
         struct node_change v6boot = {.cluster = "six", .node = "master-0", .boot_file = "a"};
         err = (struct netd_error){};
@@ -300,6 +392,7 @@ int main(void) {
                 T(test_day2),
                 T(test_node_set_boot),
                 T(test_node_set_errors),
+                T(test_node_set_facts),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

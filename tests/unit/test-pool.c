@@ -46,7 +46,8 @@ static void test_exhaustion_atomic(void **state) {
 
         /* A prefix without usable addresses exhausts at once. */
         net_add(s, "host6", "2001:db8:1::/128", NULL);
-        one.network = "host6";
+        one.networks = (const char *const[]){"host6"};
+        one.n_networks = 1;
         err = (struct netd_error){};
         assert_int_equal(alloc_fail(s, &one, &err), NETD_EEXHAUSTED);
         assert_string_equal(err.message, "cluster one: network host6 has 0 free addresses, 1 needed");
@@ -123,8 +124,12 @@ static void test_ipv6(void **state) {
         struct network_spec top = {
                 .name = "top", .cidr = "2001:db8:ffff::/48", .reserve = most, .n_reserve = 1};
         assert_int_equal(network_add(s, &top, NULL, &err), 0);
-        struct cluster_spec spec2 = {
-                .name = "t", .network = "top", .topology = "compact", .masters = -1, .workers = -1};
+        struct cluster_spec spec2 = {.name = "t",
+                                     .networks = (const char *const[]){"top"},
+                                     .n_networks = 1,
+                                     .topology = "compact",
+                                     .masters = -1,
+                                     .workers = -1};
         assert_int_equal(alloc_fail(s, &spec2, &err), NETD_EEXHAUSTED);
         assert_string_equal(err.message, "cluster t: network top has 2 free addresses, 5 needed");
         spec2.topology = "sno";

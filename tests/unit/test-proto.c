@@ -231,6 +231,44 @@ static void test_error_names(void **state) {
         assert_int_equal(error_code_from_name("bogus"), NETD_EINTERNAL);
 }
 
+/* Contract, "Privileges, limits, time": who may run what, one level per
+ * command in the one table. */
+static void test_every_command_has_a_level(void **state) {
+        /* Commands that run a program or change a host's kernel or libvirt. */
+        static const char *const admin[] = {
+                "host.add",       "host.set",       "host.remove",    "network.add", "network.set",
+                "network.remove", "network.attach", "network.detach", "link.add",    "link.remove",
+                "route.add",      "route.remove",   "fabric.sync",
+        };
+
+        (void)state;
+        for (const struct proto_command *c = proto_commands; c->name; c++) {
+                bool is_admin = false;
+
+                if (c->access != PROTO_ACCESS_NETD && c->access != PROTO_ACCESS_ADMIN)
+                        fail_msg("command %s has no privilege level", c->name);
+                for (size_t i = 0; i < ARRAY_SIZE(admin); i++)
+                        is_admin |= streq(admin[i], c->name);
+                /* Families the contract names as a whole. */
+                is_admin |= strncmp(c->name, "link.", 5) == 0 || strncmp(c->name, "route.", 6) == 0 ||
+                            (strncmp(c->name, "host.", 5) == 0 && !streq(c->name, "host.list") &&
+                             !streq(c->name, "host.show"));
+                if (is_admin && c->access != PROTO_ACCESS_ADMIN)
+                        fail_msg("command %s must need root or group netd-admin", c->name);
+                if (!is_admin && c->access != PROTO_ACCESS_NETD)
+                        fail_msg(
+                                "command %s is a query, allocate, release or node set: group netd may run it",
+                                c->name);
+        }
+        /* A few by name, so that a renamed command cannot slip through. */
+        assert_int_equal(proto_command_find("cluster.allocate")->access, PROTO_ACCESS_NETD);
+        assert_int_equal(proto_command_find("node.set")->access, PROTO_ACCESS_NETD);
+        assert_int_equal(proto_command_find("export.inventory")->access, PROTO_ACCESS_NETD);
+        assert_int_equal(proto_command_find("host.add")->access, PROTO_ACCESS_ADMIN);
+        assert_int_equal(proto_command_find("fabric.sync")->access, PROTO_ACCESS_ADMIN);
+        assert_true(PROTO_ACCESS_NONE < PROTO_ACCESS_NETD && PROTO_ACCESS_NETD < PROTO_ACCESS_ADMIN);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_valid_request),
@@ -239,6 +277,7 @@ int main(void) {
                 cmocka_unit_test(test_repeated_keys),
                 cmocka_unit_test(test_too_large),
                 cmocka_unit_test(test_every_command_has_fields),
+                cmocka_unit_test(test_every_command_has_a_level),
                 cmocka_unit_test(test_reply_round_trip),
                 cmocka_unit_test(test_request_format),
                 cmocka_unit_test(test_error_names),

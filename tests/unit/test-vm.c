@@ -27,6 +27,7 @@ struct vm_expect {
         size_t n_ifaces;
         struct iface_expect ifaces[8];
         const char *root_disk, *note;
+        enum vm_firmware firmware; /* BIOS unless said */
 };
 
 static char long_source[VM_SOURCE_MAX + 1]; /* VM_SOURCE_MAX 'n's, set in main() */
@@ -61,7 +62,7 @@ static const struct vm_expect lab_vms[] = {
                 .state = "shutoff",
                 .n_ifaces = 1,
                 .ifaces = {{"52:54:00:00:0f:01", "lab", "enp1s0"}},
-                .root_disk = BY_PATH "pci-0000:00:1f.2-ata-3",
+                .root_disk = BY_PATH "pci-0000:00:1f.2-ata-3.0",
                 .note = "",
         },
         {
@@ -84,6 +85,28 @@ static const struct vm_expect lab_vms[] = {
                 .root_disk = "",
                 .note = "disk hda: bus ide has no stable by-path name netd knows",
         },
+};
+
+/* The domains of hv-ztp.xml: seed 003's cluster1 and a dual-stack node,
+ * with every firmware and root disk bus the exports know. */
+#define ZTP_VM(n, u, m, disk, fw)                                                                            \
+        {                                                                                                    \
+                .file = "ztp/" n ".xml", .name = n, .uuid = "6d1f0e2a-3b4c-4d5e-8f60-7a8b9c0d00" u,          \
+                .state = "running", .n_ifaces = 1, .ifaces = {{m, "lab", "enp1s0"}}, .root_disk = disk,      \
+                .note = "", .firmware = fw,                                                                  \
+        }
+static const struct vm_expect ztp_vms[] = {
+        ZTP_VM("cluster1-master-0", "10", "52:54:00:03:00:10", BY_PATH "pci-0000:04:00.0", VM_FIRMWARE_EFI),
+        ZTP_VM("cluster1-master-1", "11", "52:54:00:03:00:11", BY_PATH "pci-0000:03:00.0-scsi-0:0:0:0",
+               VM_FIRMWARE_EFI_SECURE),
+        ZTP_VM("cluster1-master-2", "12", "52:54:00:03:00:12", BY_PATH "pci-0000:04:00.0", VM_FIRMWARE_EFI),
+        ZTP_VM("cluster1-worker-0", "13", "52:54:00:03:00:13", BY_PATH "pci-0000:04:00.0", VM_FIRMWARE_BIOS),
+        ZTP_VM("cluster1-worker-1", "14", "52:54:00:03:00:14", BY_PATH "pci-0000:04:00.0", VM_FIRMWARE_BIOS),
+        ZTP_VM("cluster1-worker-2", "15", "52:54:00:03:00:15", BY_PATH "pci-0000:04:00.0", VM_FIRMWARE_BIOS),
+        /* SATA port 2 (unit 1): systemd >= 250's primary name */
+        ZTP_VM("cluster1-worker-3", "16", "52:54:00:03:00:16", BY_PATH "pci-0000:00:1f.2-ata-2.0",
+               VM_FIRMWARE_EFI_SECURE),
+        ZTP_VM("ds-master-0", "20", "52:54:00:03:00:20", BY_PATH "pci-0000:04:00.0", VM_FIRMWARE_EFI),
 };
 
 /* Single-domain edge cases that parse, with the root disk or its note. */
@@ -256,6 +279,7 @@ static void assert_vm(const struct vm *v, const struct vm_expect *e) {
         }
         assert_string_equal(v->root_disk, e->root_disk);
         assert_string_equal(v->root_disk_note, e->note);
+        assert_string_equal(vm_firmware_to_string(v->firmware), vm_firmware_to_string(e->firmware));
 }
 
 static void assert_fixture(const struct vm_expect *e) {
@@ -276,6 +300,61 @@ static void test_lab_domains(void **state) {
         (void)state;
         for (size_t i = 0; i < ARRAY_SIZE(lab_vms); i++)
                 assert_fixture(&lab_vms[i]);
+        for (size_t i = 0; i < ARRAY_SIZE(ztp_vms); i++)
+                assert_fixture(&ztp_vms[i]);
+}
+
+/* What <os> says about the firmware, the EFI markers one at a time. */
+static void test_firmware(void **state) {
+        static const struct {
+                const char *os;
+                enum vm_firmware want;
+        } cases[] = {
+                {"<os><type>hvm</type></os>", VM_FIRMWARE_BIOS},
+                {"<os firmware='bios'><type>hvm</type></os>", VM_FIRMWARE_BIOS},
+                {"<os><loader type='rom'>/usr/share/seabios/bios.bin</loader></os>", VM_FIRMWARE_BIOS},
+                {"<os firmware='efi'/>", VM_FIRMWARE_EFI},
+                {"<os><loader type='pflash'>/x/CODE.fd</loader></os>", VM_FIRMWARE_EFI},
+                {"<os><loader readonly='yes'>/usr/share/OVMF/OVMF_CODE.fd</loader></os>", VM_FIRMWARE_EFI},
+                {"<os><loader>/usr/share/edk2/ovmf/x.fd</loader></os>", VM_FIRMWARE_EFI},
+                {"<os><nvram>/var/lib/libvirt/qemu/nvram/x_VARS.fd</nvram></os>", VM_FIRMWARE_EFI},
+                {"<os firmware='efi'><firmware><feature enabled='yes' name='secure-boot'/></firmware></os>",
+                 VM_FIRMWARE_EFI_SECURE},
+                {"<os firmware='efi'><firmware><feature enabled='no' name='secure-boot'/></firmware></os>",
+                 VM_FIRMWARE_EFI},
+                {"<os><loader secure='yes' type='pflash'>/x.secboot.fd</loader></os>",
+                 VM_FIRMWARE_EFI_SECURE},
+                {"<os><loader secure='no' type='pflash'>/x.fd</loader></os>", VM_FIRMWARE_EFI},
+                /* secure boot without EFI means nothing */
+                {"<os><firmware><feature enabled='yes' name='secure-boot'/></firmware></os>",
+                 VM_FIRMWARE_BIOS},
+                {"<os><loader secure='yes' type='rom'>/bios.bin</loader></os>", VM_FIRMWARE_BIOS},
+                /* someone else's namespace is not libvirt's <os> */
+                {"<x:os xmlns:x='urn:x' firmware='efi'/>", VM_FIRMWARE_BIOS},
+        };
+        (void)state;
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                _cleanup_free_ char *doc = NULL;
+                struct netd_error err = {};
+                struct vm v;
+
+                assert_true(
+                        asprintf(&doc,
+                                 "<domain><name>fw</name><uuid>3f2a0c1e-5b7d-4e8a-9c61-0a1b2c3d4e99</uuid>%s"
+                                 "</domain>",
+                                 cases[i].os) > 0);
+                if (vm_parse_xml(doc, strlen(doc), &v, &err) < 0)
+                        fail_msg("%s: %s", cases[i].os, err.message);
+                if (v.firmware != cases[i].want)
+                        fail_msg("%s: %s, expected %s", cases[i].os, vm_firmware_to_string(v.firmware),
+                                 vm_firmware_to_string(cases[i].want));
+                vm_clear(&v);
+        }
+        for (int f = VM_FIRMWARE_BIOS; f <= VM_FIRMWARE_EFI_SECURE; f++)
+                assert_int_equal(vm_firmware_from_string(vm_firmware_to_string((enum vm_firmware)f)), f);
+        assert_int_equal(vm_firmware_from_string("uefi"), -1);
+        assert_int_equal(vm_firmware_from_string(NULL), -1);
+        assert_null(vm_firmware_to_string((enum vm_firmware)7));
 }
 
 static void test_edge_domains(void **state) {
@@ -442,7 +521,7 @@ static void test_hostile_values(void **state) {
                           "<controller type='sata' index='0'><address type='pci' slot='0x1f' function='2'/>"
                           "</controller><disk><target bus='sata' dev='sdz'/><address type='drive'/></disk>");
         assert_int_equal(parse_string(doc, &v, &err), 0);
-        assert_string_equal(v.root_disk, BY_PATH "pci-0000:00:1f.2-ata-1");
+        assert_string_equal(v.root_disk, BY_PATH "pci-0000:00:1f.2-ata-1.0");
         vm_clear(&v);
         free(doc);
 
@@ -583,20 +662,23 @@ static void test_json(void **state) {
                 "{\"name\":\"legacy\",\"uuid\":\"3f2a0c1e-5b7d-4e8a-9c61-0a1b2c3d4e05\",\"state\":\"paused\","
                 "\"interfaces\":[{\"mac\":\"52:54:00:00:0f:02\",\"source\":\"br-lab\",\"guest_name\":null}],"
                 "\"root_disk\":null,"
-                "\"root_disk_note\":\"disk hda: bus ide has no stable by-path name netd knows\"}");
+                "\"root_disk_note\":\"disk hda: bus ide has no stable by-path name netd knows\","
+                "\"firmware\":\"bios\"}");
         assert_json(
                 "domains/cmp-master-0.xml", "",
                 "{\"name\":\"cmp-master-0\",\"uuid\":\"3f2a0c1e-5b7d-4e8a-9c61-0a1b2c3d4e02\",\"state\":null,"
                 "\"interfaces\":[{\"mac\":\"52:54:00:00:0b:01\",\"source\":\"br-lab\",\"guest_name\":"
                 "\"enp1s0\"},"
                 "{\"mac\":\"52:54:00:00:0c:01\",\"source\":\"default\",\"guest_name\":\"enp2s0\"}],"
-                "\"root_disk\":\"/dev/disk/by-path/pci-0000:03:00.0-scsi-0:0:0:0\",\"root_disk_note\":null}");
+                "\"root_disk\":\"/dev/disk/by-path/pci-0000:03:00.0-scsi-0:0:0:0\",\"root_disk_note\":null,"
+                "\"firmware\":\"bios\"}");
         assert_json("edge/no-disks.xml", "shutoff",
                     "{\"name\":\"no-disks\",\"uuid\":\"3f2a0c1e-5b7d-4e8a-9c61-0a1b2c3d4e15\",\"state\":"
                     "\"shutoff\","
                     "\"interfaces\":[{\"mac\":\"52:54:00:00:0a:15\",\"source\":\"lab\",\"guest_name\":"
                     "\"enp1s0\"}],"
-                    "\"root_disk\":null,\"root_disk_note\":\"no disk in the domain XML\"}");
+                    "\"root_disk\":null,\"root_disk_note\":\"no disk in the domain XML\","
+                    "\"firmware\":\"bios\"}");
 }
 
 static void libvirt_silent(void *data, virErrorPtr e) {
@@ -679,6 +761,16 @@ static void test_discovery_hv1(void **state) {
         assert_int_equal(virConnectClose(conn), 0);
 }
 
+/* The firmware survives libvirt's own parser and formatter. */
+static void test_discovery_ztp(void **state) {
+        const struct vm_expect *expect[ARRAY_SIZE(ztp_vms)];
+
+        (void)state;
+        for (size_t i = 0; i < ARRAY_SIZE(ztp_vms); i++)
+                expect[i] = &ztp_vms[i];
+        assert_node("hv-ztp.xml", expect, ARRAY_SIZE(expect));
+}
+
 static void test_discovery_hv2(void **state) {
         const struct vm_expect *const expect[] = {&lab_vms[3], &lab_vms[4]};
         _cleanup_free_ char *dir = libvirt_dir(), *path = path_join(dir, "hv2.xml"), *uri = NULL;
@@ -707,6 +799,8 @@ int main(void) {
                 cmocka_unit_test(test_json),
                 cmocka_unit_test(test_discovery_hv1),
                 cmocka_unit_test(test_discovery_hv2),
+                cmocka_unit_test(test_discovery_ztp),
+                cmocka_unit_test(test_firmware),
         };
 
         memset(long_source, 'n', VM_SOURCE_MAX);
