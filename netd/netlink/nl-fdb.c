@@ -34,28 +34,43 @@ static struct nla_policy fdb_policy[NDA_MAX + 1] = {
         [NDA_DST] = {.minlen = 4},
 };
 
-static int on_fdb(struct nl_msg *msg, void *arg) {
-        struct fdb_find *f = arg;
+/* One entry of a bridge FDB dump: device `ifindex`'s entry with a MAC and
+ * a remote; false for anything else. */
+struct fdb_entry {
+        const uint8_t *mac;
+        struct addr remote;
+        bool permanent;
+};
+
+static bool fdb_entry_parse(struct nl_msg *msg, int ifindex, struct fdb_entry *ret) {
         struct nlmsghdr *h = nlmsg_hdr(msg);
         struct nlattr *tb[NDA_MAX + 1];
         struct ndmsg *ndm;
-        struct addr dst;
         int len;
 
         if (h->nlmsg_type != RTM_NEWNEIGH || nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, fdb_policy) < 0)
-                return NL_OK;
+                return false;
         ndm = nlmsg_data(h);
-        if (ndm->ndm_family != AF_BRIDGE || ndm->ndm_ifindex != f->ifindex || !tb[NDA_LLADDR] || !tb[NDA_DST])
-                return NL_OK;
-        if (nla_len(tb[NDA_LLADDR]) != ETH_ALEN_ ||
-            memcmp(nla_data(tb[NDA_LLADDR]), "\0\0\0\0\0\0", ETH_ALEN_))
-                return NL_OK;
+        if (ndm->ndm_family != AF_BRIDGE || ndm->ndm_ifindex != ifindex || !tb[NDA_LLADDR] || !tb[NDA_DST] ||
+            nla_len(tb[NDA_LLADDR]) != ETH_ALEN_)
+                return false;
         /* The remote's family is known only from the attribute's size. */
         len = nla_len(tb[NDA_DST]);
         if (len != 4 && len != 16)
-                return NL_OK;
-        nl_address_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &dst);
-        if (addr_cmp(&dst, f->remote) == 0)
+                return false;
+        nl_address_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &ret->remote);
+        ret->mac = nla_data(tb[NDA_LLADDR]);
+        ret->permanent = ndm->ndm_state & NUD_PERMANENT;
+        return true;
+}
+
+static int on_fdb(struct nl_msg *msg, void *arg) {
+        struct fdb_find *f = arg;
+        struct fdb_entry e;
+
+        /* The flood entry: the all-zero MAC to the remote. */
+        if (fdb_entry_parse(msg, f->ifindex, &e) && memcmp(e.mac, "\0\0\0\0\0\0", ETH_ALEN_) == 0 &&
+            addr_cmp(&e.remote, f->remote) == 0)
                 f->found = true;
         return NL_OK;
 }
@@ -154,25 +169,11 @@ struct fdb_learned {
 
 static int on_fdb_learned(struct nl_msg *msg, void *arg) {
         struct fdb_learned *f = arg;
-        struct nlmsghdr *h = nlmsg_hdr(msg);
-        struct nlattr *tb[NDA_MAX + 1];
-        struct ndmsg *ndm;
-        struct addr dst;
-        int len;
+        struct fdb_entry e;
 
-        if (h->nlmsg_type != RTM_NEWNEIGH || nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, fdb_policy) < 0)
-                return NL_OK;
-        ndm = nlmsg_data(h);
-        if (ndm->ndm_family != AF_BRIDGE || ndm->ndm_ifindex != f->ifindex || !tb[NDA_LLADDR] ||
-            !tb[NDA_DST] || (ndm->ndm_state & NUD_PERMANENT) || nla_len(tb[NDA_LLADDR]) != ETH_ALEN_ ||
-            f->n == LEARNED_MAX)
-                return NL_OK;
-        len = nla_len(tb[NDA_DST]);
-        if (len != 4 && len != 16)
-                return NL_OK;
-        nl_address_from_bytes(len == 4 ? AF_INET : AF_INET6, nla_data(tb[NDA_DST]), &dst);
-        if (addr_cmp(&dst, f->remote) == 0)
-                memcpy(f->macs[f->n++], nla_data(tb[NDA_LLADDR]), ETH_ALEN_);
+        if (f->n < LEARNED_MAX && fdb_entry_parse(msg, f->ifindex, &e) && !e.permanent &&
+            addr_cmp(&e.remote, f->remote) == 0)
+                memcpy(f->macs[f->n++], e.mac, ETH_ALEN_);
         return NL_OK;
 }
 
