@@ -174,9 +174,8 @@ static const char *const migrations[] = {
          * its cluster, and the VIPs are per network. A node that reuses
          * another (--reuse) has no MAC and no address of its own; its owner
          * cannot be deleted under it. Tables whose constraints change are
-         * rebuilt (foreign keys are off while a migration runs). Applying it
-         * to a schema that has it keeps the clusters' networks. */
-        "CREATE TABLE IF NOT EXISTS cluster_networks ("
+         * rebuilt (foreign keys are off while a migration runs). */
+        "CREATE TABLE cluster_networks ("
         "  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,"
         "  network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE RESTRICT,"
         "  family INTEGER NOT NULL CHECK (family IN (4, 6)),"
@@ -188,12 +187,12 @@ static const char *const migrations[] = {
         "  UNIQUE (cluster_id, family),"
         "  UNIQUE (cluster_id, network_id)"
         ");"
-        "CREATE INDEX IF NOT EXISTS cluster_networks_network ON cluster_networks(network_id);"
-        "CREATE TRIGGER IF NOT EXISTS cluster_networks_family BEFORE INSERT ON cluster_networks"
+        "CREATE INDEX cluster_networks_network ON cluster_networks(network_id);"
+        "CREATE TRIGGER cluster_networks_family BEFORE INSERT ON cluster_networks"
         "  WHEN NEW.family <> (SELECT family FROM networks WHERE id = NEW.network_id) BEGIN"
         "  SELECT RAISE(ABORT, 'cluster network family differs from the network''s');"
         "END;"
-        "INSERT OR IGNORE INTO cluster_networks (cluster_id, network_id, family, position)"
+        "INSERT INTO cluster_networks (cluster_id, network_id, family, position)"
         "  SELECT c.id, c.network_id, n.family, 0 FROM clusters c JOIN networks n ON n.id = c.network_id;"
         "CREATE TABLE nodes_new ("
         "  id INTEGER PRIMARY KEY,"

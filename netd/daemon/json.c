@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <math.h>
-#include <stddef.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "json.h"
@@ -99,13 +99,13 @@ struct json_object *json_network(const struct network *n) {
         return o;
 }
 
-/* One value per network of the cluster, primary first. */
-static struct json_object *per_network_json(const struct cluster *c, size_t offset) {
+/* The API (or ingress) VIP of each of the cluster's networks, primary
+ * first. */
+static struct json_object *vips_json(const struct cluster *c, bool ingress) {
         struct json_object *a = json_object_new_array();
 
         for (size_t i = 0; i < c->n_networks; i++) {
-                const char *base = (const char *)&c->networks[i];
-                const struct addr *v = (const struct addr *)(base + offset);
+                const struct addr *v = ingress ? &c->networks[i].ingress_vip : &c->networks[i].api_vip;
 
                 if (v->family)
                         json_object_array_add(a, addr_json(v));
@@ -155,9 +155,8 @@ struct json_object *json_cluster(const struct cluster *c) {
         json_object_object_add(o, "domain", json_object_new_string(c->domain));
         json_object_object_add(o, "api_vip", addr_json(&c->api_vip));
         json_object_object_add(o, "ingress_vip", addr_json(&c->ingress_vip));
-        json_object_object_add(o, "api_vips", per_network_json(c, offsetof(struct cluster_network, api_vip)));
-        json_object_object_add(o, "ingress_vips",
-                               per_network_json(c, offsetof(struct cluster_network, ingress_vip)));
+        json_object_object_add(o, "api_vips", vips_json(c, false));
+        json_object_object_add(o, "ingress_vips", vips_json(c, true));
         for (size_t i = 0; i < c->n_nodes; i++)
                 json_object_array_add(nodes, node_json(c, &c->nodes[i]));
         json_object_object_add(o, "nodes", nodes);
